@@ -1,0 +1,242 @@
+"""Writes of the hub. The only place where programme data changes: views, API and tasks call these."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .gates import CriterionResult, gate_registry
+from .models import (
+    PHASE_ORDER,
+    Invitation,
+    Membership,
+    Organisation,
+    Phase,
+    PhaseTransition,
+    Programme,
+    Role,
+    Stakeholder,
+)
+
+
+@transaction.atomic
+def organisation_create(*, creator, **fields) -> Organisation:
+    """Create an organisation; its creator becomes its first admin."""
+    organisation = Organisation(**fields)
+    organisation.full_clean()
+    organisation.save()
+    organisation.admins.add(creator)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, **fields) -> Organisation:
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def programme_create(*, organisation: Organisation, creator, **fields) -> Programme:
+    """Create a programme in Evaluation, cycle 1; the creator leads it."""
+    programme = Programme(organisation=organisation, **fields)
+    programme.full_clean()
+    programme.save()
+    Membership.objects.create(programme=programme, user=creator, role=Role.LEAD)
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, **fields) -> Programme:
+    """Change a programme's descriptive fields. Phase and cycle only change through programme_transition."""
+    for forbidden in ("phase", "cycle", "organisation"):
+        fields.pop(forbidden, None)
+    for name, value in fields.items():
+        setattr(programme, name, value)
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+def next_phase(programme: Programme) -> tuple[str, int]:
+    """The phase after the current one; after Transformation a new cycle begins with Evaluation."""
+    index = PHASE_ORDER.index(Phase(programme.phase))
+    if index == len(PHASE_ORDER) - 1:
+        return Phase.EVALUATION, programme.cycle + 1
+    return PHASE_ORDER[index + 1], programme.cycle
+
+
+def gate_evaluate(*, programme: Programme) -> list[CriterionResult]:
+    """Every criterion registered for leaving the programme's current phase, as it stands now."""
+    return gate_registry.evaluate(programme)
+
+
+@transaction.atomic
+def programme_transition(
+    *, programme: Programme, user, rationale: str, override: bool = False, expected_phase: str | None = None
+) -> PhaseTransition:
+    """Move the programme to its next phase. Unmet gate criteria block the move unless a lead overrides them.
+
+    The rationale is mandatory and stays on record with a snapshot of the criteria.
+    """
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if expected_phase and programme.phase != expected_phase:
+        raise ValidationError(
+            {
+                "phase": _(
+                    "The programme has already moved on to another phase. Please reload and check again."
+                )
+            }
+        )
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise ValidationError({"rationale": _("Please give a reason for this decision; it stays on record.")})
+    results = gate_evaluate(programme=programme)
+    unmet = [result for result in results if not result.met]
+    if unmet and not override:
+        raise ValidationError(
+            {
+                "override": _(
+                    "%(count)d gate criteria are not met. Meet them first or override the gate with a written reason."
+                )
+                % {"count": len(unmet)}
+            }
+        )
+    to_phase, to_cycle = next_phase(programme)
+    transition = PhaseTransition.objects.create(
+        programme=programme,
+        from_phase=programme.phase,
+        to_phase=to_phase,
+        cycle=programme.cycle,
+        decided_by=user,
+        rationale=rationale,
+        overridden=bool(unmet),
+        criteria=[result.as_dict() for result in results],
+    )
+    programme.phase = to_phase
+    programme.cycle = to_cycle
+    programme._change_reason = rationale
+    programme.save(update_fields=["phase", "cycle", "updated_at"])
+    return transition
+
+
+@transaction.atomic
+def invitation_create(
+    *, programme: Programme, email: str, role: str, invited_by, language: str | None = None
+):
+    """Invite someone by e-mail to a role. Returns the invitation and the raw token (only ever sent by mail)."""
+    email = (email or "").strip().lower()
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role. Choose lead, member or stakeholder.")})
+    if programme.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member of the programme.")})
+    if programme.invitations.pending().filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("An invitation to this address is still pending.")})
+    token, token_hash = Invitation.new_token()
+    invitation = Invitation(
+        programme=programme,
+        email=email,
+        role=role,
+        token_hash=token_hash,
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    invitation.full_clean(exclude=["token_hash"])
+    invitation.save()
+    url = settings.SITE_URL + reverse("programmes:invitation", kwargs={"token": token})
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        context = {"invitation": invitation, "url": url, "inviter": invited_by, "programme": programme}
+        subject = _("Invitation to the programme “%(title)s”") % {"title": programme.title}
+        body = render_to_string("emails/invitation.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    if not invitation.is_pending:
+        raise ValidationError(_("Only pending invitations can be revoked."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user) -> Membership:
+    """Redeem an invitation once. An existing membership keeps the stronger of the two roles."""
+    invitation = Invitation.objects.select_for_update().by_token(token).select_related("programme").first()
+    if invitation is None or not invitation.is_pending:
+        raise ValidationError(_("This invitation is invalid, has expired or has already been used."))
+    membership, created = Membership.objects.get_or_create(
+        programme=invitation.programme, user=user, defaults={"role": invitation.role}
+    )
+    rank = {Role.STAKEHOLDER: 1, Role.MEMBER: 2, Role.LEAD: 3}
+    if not created and rank[invitation.role] > rank[membership.role]:
+        membership.role = invitation.role
+        membership.save(update_fields=["role"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, acting_user) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role. Choose lead, member or stakeholder.")})
+    if membership.role == Role.LEAD and role != Role.LEAD:
+        _ensure_another_lead(membership)
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, acting_user) -> None:
+    if membership.role == Role.LEAD:
+        _ensure_another_lead(membership)
+    membership.delete()
+
+
+def _ensure_another_lead(membership: Membership) -> None:
+    others = membership.programme.memberships.filter(role=Role.LEAD).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValidationError({"role": _("A programme needs at least one lead. Appoint another lead first.")})
+
+
+@transaction.atomic
+def stakeholder_create(*, programme: Programme, **fields) -> Stakeholder:
+    stakeholder = Stakeholder(programme=programme, **fields)
+    stakeholder.full_clean()
+    stakeholder.save()
+    return stakeholder
+
+
+@transaction.atomic
+def stakeholder_update(*, stakeholder: Stakeholder, **fields) -> Stakeholder:
+    fields.pop("programme", None)
+    for name, value in fields.items():
+        setattr(stakeholder, name, value)
+    stakeholder.full_clean()
+    stakeholder.save()
+    return stakeholder
+
+
+@transaction.atomic
+def stakeholder_delete(*, stakeholder: Stakeholder) -> None:
+    stakeholder.delete()
+
+
+def require(user, perm: str, obj) -> None:
+    """Raise PermissionDenied unless the user holds the permission on the object."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied

@@ -1,0 +1,37 @@
+from django.urls import include, path
+
+from . import views
+from .models import Phase
+
+app_name = "programmes"
+
+programme_patterns = [
+    path("", views.ProgrammeDetailView.as_view(), name="detail"),
+    path("edit/", views.ProgrammeUpdateView.as_view(), name="edit"),
+    path("transition/", views.TransitionView.as_view(), name="transition"),
+    path("members/", views.MembersView.as_view(), name="members"),
+    path("members/<int:pk>/role/", views.MembershipRoleView.as_view(), name="member_role"),
+    path("members/<int:pk>/remove/", views.MembershipRemoveView.as_view(), name="member_remove"),
+    path("invitations/<int:pk>/revoke/", views.InvitationRevokeView.as_view(), name="invitation_revoke"),
+    path("stakeholders/", views.StakeholdersView.as_view(), name="stakeholders"),
+    path("stakeholders/new/", views.StakeholderFormView.as_view(), name="stakeholder_create"),
+    path("stakeholders/<int:pk>/edit/", views.StakeholderFormView.as_view(), name="stakeholder_edit"),
+    path("stakeholders/<int:pk>/delete/", views.StakeholderDeleteView.as_view(), name="stakeholder_delete"),
+    path("evaluation/", views.PhasePlaceholderView.as_view(phase=Phase.EVALUATION), name="evaluation"),
+    path("konzeption/", views.PhasePlaceholderView.as_view(phase=Phase.KONZEPTION), name="konzeption"),
+    path(
+        "transformation/",
+        views.PhasePlaceholderView.as_view(phase=Phase.TRANSFORMATION),
+        name="transformation",
+    ),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("programmes/", views.PortfolioView.as_view(), name="portfolio"),
+    path("programmes/new/", views.ProgrammeCreateView.as_view(), name="programme_create"),
+    path("organisations/new/", views.OrganisationCreateView.as_view(), name="organisation_create"),
+    path("organisations/<slug:org>/edit/", views.OrganisationUpdateView.as_view(), name="organisation_edit"),
+    path("invitations/<str:token>/", views.invitation_view, name="invitation"),
+    path("p/<slug:org>/<slug:slug>/", include(programme_patterns)),
+]

@@ -1,0 +1,49 @@
+"""The mixin every programme page builds on, here and in the phase apps."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.functional import cached_property
+
+from .models import Programme
+from .rules import effective_role
+from .selectors import programmes_visible_to
+
+
+class ProgrammeMixin(LoginRequiredMixin):
+    """Resolves the programme from the URL for the signed-in user.
+
+    A programme the user holds no role in answers 404 (its existence is not revealed); a role too weak for
+    the page answers 403. ``permission_required`` names a rules permission checked against the programme.
+    """
+
+    permission_required = "programmes.view_programme"
+    model_does_not_exist = Programme.DoesNotExist
+
+    @cached_property
+    def programme(self):
+        try:
+            return programmes_visible_to(self.request.user).get(
+                organisation__slug=self.kwargs["org"], slug=self.kwargs["slug"]
+            )
+        except self.model_does_not_exist as exc:
+            raise Http404 from exc
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.has_perm(self.permission_required, self.programme):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        programme = self.programme
+        context.update(
+            programme=programme,
+            role=effective_role(user, programme),
+            can_edit=user.has_perm("programmes.edit_content", programme),
+            is_lead=user.has_perm("programmes.change_programme", programme),
+        )
+        return context
