@@ -229,7 +229,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {"PhaseEnum": "programmes.models.Phase", "RoleEnum": "programmes.models.Role"},
 }
 
 # --- Logging: one JSON object per line, so that log shippers need no parsing rules ---------------

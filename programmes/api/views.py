@@ -8,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from .. import selectors, services
-from ..models import Phase, Programme, Stakeholder, StakeholderGroup
+from ..models import Invitation, Membership, Phase, Programme, Stakeholder, StakeholderGroup
 from .serializers import (
     CriterionSerializer,
     InvitationSerializer,
@@ -183,7 +183,7 @@ class MembershipViewSet(
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return Programme.objects.none()
+            return Membership.objects.none()
         return selectors.programme_members(self.get_programme())
 
     def perform_update(self, serializer):
@@ -215,7 +215,7 @@ class InvitationViewSet(
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return Programme.objects.none()
+            return Invitation.objects.none()
         programme = self.get_programme()
         require(self.request, "programmes.manage_members", programme)
         return selectors.programme_invitations(programme)
