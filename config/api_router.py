@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
+import config.converters  # noqa: F401  (registers the "id" converter)
 from programmes.api import views as programme_api
 
 router = DefaultRouter()
@@ -17,5 +18,5 @@ programme_router.register("invitations", programme_api.InvitationViewSet, basena
 app_name = "api"
 urlpatterns = [
     path("", include(router.urls)),
-    path("programmes/<int:programme_pk>/", include(programme_router.urls)),
+    path("programmes/<id:programme_pk>/", include(programme_router.urls)),
 ]

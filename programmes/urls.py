@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+import config.converters  # noqa: F401  (registers the "id" converter)
+
 from . import views
 from .models import Phase
 
@@ -10,13 +12,13 @@ programme_patterns = [
     path("edit/", views.ProgrammeUpdateView.as_view(), name="edit"),
     path("transition/", views.TransitionView.as_view(), name="transition"),
     path("members/", views.MembersView.as_view(), name="members"),
-    path("members/<int:pk>/role/", views.MembershipRoleView.as_view(), name="member_role"),
-    path("members/<int:pk>/remove/", views.MembershipRemoveView.as_view(), name="member_remove"),
-    path("invitations/<int:pk>/revoke/", views.InvitationRevokeView.as_view(), name="invitation_revoke"),
+    path("members/<id:pk>/role/", views.MembershipRoleView.as_view(), name="member_role"),
+    path("members/<id:pk>/remove/", views.MembershipRemoveView.as_view(), name="member_remove"),
+    path("invitations/<id:pk>/revoke/", views.InvitationRevokeView.as_view(), name="invitation_revoke"),
     path("stakeholders/", views.StakeholdersView.as_view(), name="stakeholders"),
     path("stakeholders/new/", views.StakeholderFormView.as_view(), name="stakeholder_create"),
-    path("stakeholders/<int:pk>/edit/", views.StakeholderFormView.as_view(), name="stakeholder_edit"),
-    path("stakeholders/<int:pk>/delete/", views.StakeholderDeleteView.as_view(), name="stakeholder_delete"),
+    path("stakeholders/<id:pk>/edit/", views.StakeholderFormView.as_view(), name="stakeholder_edit"),
+    path("stakeholders/<id:pk>/delete/", views.StakeholderDeleteView.as_view(), name="stakeholder_delete"),
     path("evaluation/", views.PhasePlaceholderView.as_view(phase=Phase.EVALUATION), name="evaluation"),
     path("konzeption/", views.PhasePlaceholderView.as_view(phase=Phase.KONZEPTION), name="konzeption"),
     path(

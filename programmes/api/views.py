@@ -7,6 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from config.converters import ID_REGEX
+
 from .. import selectors, services
 from ..models import Invitation, Membership, Phase, Programme, Stakeholder, StakeholderGroup
 from .serializers import (
@@ -19,6 +21,17 @@ from .serializers import (
     StakeholderSerializer,
     TransitionSerializer,
 )
+
+MAX_ID = 2**63 - 1
+
+
+def IdFilter(field_name: str) -> django_filters.NumberFilter:
+    """A filter on a database id; out-of-range numbers are a 400 with a field error, not a database error."""
+    return django_filters.NumberFilter(field_name=field_name, min_value=1, max_value=MAX_ID)
+
+
+class BoundedLookupMixin:
+    lookup_value_regex = ID_REGEX
 
 
 def require(request, perm: str, obj) -> None:
@@ -40,6 +53,7 @@ def as_drf_error(error: DjangoValidationError):
 
 
 class OrganisationViewSet(
+    BoundedLookupMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -73,7 +87,7 @@ class OrganisationViewSet(
 
 
 class ProgrammeFilter(django_filters.FilterSet):
-    organisation = django_filters.NumberFilter(field_name="organisation_id")
+    organisation = IdFilter("organisation_id")
     phase = django_filters.ChoiceFilter(choices=Phase.choices)
     status = django_filters.ChoiceFilter(choices=Programme.Status.choices)
 
@@ -83,6 +97,7 @@ class ProgrammeFilter(django_filters.FilterSet):
 
 
 class ProgrammeViewSet(
+    BoundedLookupMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -168,6 +183,7 @@ class ProgrammeNestedMixin:
 
 
 class MembershipViewSet(
+    BoundedLookupMixin,
     ProgrammeNestedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -191,7 +207,7 @@ class MembershipViewSet(
         try:
             services.membership_change_role(
                 membership=serializer.instance,
-                role=serializer.validated_data["role"],
+                role=serializer.validated_data.get("role", serializer.instance.role),
                 acting_user=self.request.user,
             )
         except DjangoValidationError as error:
@@ -242,7 +258,7 @@ class InvitationViewSet(
 
 
 class StakeholderFilter(django_filters.FilterSet):
-    programme = django_filters.NumberFilter(field_name="programme_id")
+    programme = IdFilter("programme_id")
     group = django_filters.ChoiceFilter(choices=StakeholderGroup.choices)
     min_influence = django_filters.NumberFilter(field_name="influence", lookup_expr="gte")
 
@@ -251,7 +267,7 @@ class StakeholderFilter(django_filters.FilterSet):
         fields = ["programme", "group", "min_influence"]
 
 
-class StakeholderViewSet(viewsets.ModelViewSet):
+class StakeholderViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
     """The stakeholder register of the programmes visible to the user; members and leads edit it."""
 
     serializer_class = StakeholderSerializer
