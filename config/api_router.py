@@ -4,19 +4,45 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 import config.converters  # noqa: F401  (registers the "id" converter)
+from concept.api import views as concept_api
+from evaluation.api import views as evaluation_api
 from programmes.api import views as programme_api
 
 router = DefaultRouter()
 router.register("organisations", programme_api.OrganisationViewSet, basename="organisation")
 router.register("programmes", programme_api.ProgrammeViewSet, basename="programme")
 router.register("stakeholders", programme_api.StakeholderViewSet, basename="stakeholder")
+router.register("surveys", evaluation_api.SurveyViewSet, basename="survey")
+router.register("findings", evaluation_api.FindingViewSet, basename="finding")
+router.register(
+    "readiness-assessments", evaluation_api.ReadinessAssessmentViewSet, basename="readiness-assessment"
+)
+router.register("journey-stages", concept_api.JourneyStageViewSet, basename="journey-stage")
+router.register("touchpoints", concept_api.TouchpointViewSet, basename="touchpoint")
+router.register("measures", concept_api.MeasureViewSet, basename="measure")
+router.register("providers", concept_api.ProviderViewSet, basename="provider")
+router.register("criteria-sets", concept_api.CriteriaSetViewSet, basename="criteria-set")
+router.register("measure-templates", concept_api.MeasureTemplateViewSet, basename="measure-template")
 
 programme_router = SimpleRouter()
 programme_router.register("members", programme_api.MembershipViewSet, basename="programme-member")
 programme_router.register("invitations", programme_api.InvitationViewSet, basename="programme-invitation")
 
+survey_router = SimpleRouter()
+survey_router.register("questions", evaluation_api.QuestionViewSet, basename="survey-question")
+survey_router.register(
+    "collection-points", evaluation_api.CollectionPointViewSet, basename="survey-collection-point"
+)
+
 app_name = "api"
 urlpatterns = [
     path("", include(router.urls)),
     path("programmes/<id:programme_pk>/", include(programme_router.urls)),
+    path("surveys/<id:survey_pk>/", include(survey_router.urls)),
+    path("public/surveys/<str:token>/", evaluation_api.PublicSurveyView.as_view(), name="public-survey"),
+    path(
+        "public/surveys/<str:token>/responses/",
+        evaluation_api.PublicResponseView.as_view(),
+        name="public-survey-responses",
+    ),
 ]

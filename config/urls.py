@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("s/", include("evaluation.urls_public")),
     path("accounts/api-token/", account_views.ApiTokenView.as_view(), name="account_api_token"),
     path("", include("programmes.urls")),
 ]

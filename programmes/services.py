@@ -9,6 +9,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from .gates import CriterionResult, gate_registry
@@ -123,7 +124,8 @@ def programme_transition(
     )
     programme.phase = to_phase
     programme.cycle = to_cycle
-    programme._change_reason = rationale
+    # simple-history keeps the reason in a varchar(100); the full rationale stays on the transition.
+    programme._change_reason = Truncator(rationale).chars(100)
     programme.save(update_fields=["phase", "cycle", "updated_at"])
     return transition
 
@@ -152,12 +154,37 @@ def invitation_create(
     invitation.full_clean(exclude=["token_hash"])
     invitation.save()
     url = settings.SITE_URL + reverse("programmes:invitation", kwargs={"token": token})
-    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
-        context = {"invitation": invitation, "url": url, "inviter": invited_by, "programme": programme}
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    from .tasks import send_invitation_email  # tasks call services; imported here to avoid a cycle
+
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, url, language))
+    return invitation, token
+
+
+def invitation_email_send(*, invitation_id: int, url: str, language: str) -> bool:
+    """Send the e-mail with the invitation link (task ``send_invitation_email``).
+
+    Nothing is sent for an invitation that was accepted, revoked or deleted in the meantime.
+    """
+    invitation = (
+        Invitation.objects.select_related("programme__organisation", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
+    if invitation is None or not invitation.is_pending:
+        return False
+    programme = invitation.programme
+    with translation.override(language):
+        context = {
+            "invitation": invitation,
+            "url": url,
+            "inviter": invitation.invited_by,
+            "programme": programme,
+        }
         subject = _("Invitation to the programme “%(title)s”") % {"title": programme.title}
         body = render_to_string("emails/invitation.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
-    return invitation, token
+    send_mail(subject, body, None, [invitation.email])
+    return True
 
 
 @transaction.atomic

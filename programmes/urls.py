@@ -19,8 +19,8 @@ programme_patterns = [
     path("stakeholders/new/", views.StakeholderFormView.as_view(), name="stakeholder_create"),
     path("stakeholders/<id:pk>/edit/", views.StakeholderFormView.as_view(), name="stakeholder_edit"),
     path("stakeholders/<id:pk>/delete/", views.StakeholderDeleteView.as_view(), name="stakeholder_delete"),
-    path("evaluation/", views.PhasePlaceholderView.as_view(phase=Phase.EVALUATION), name="evaluation"),
-    path("konzeption/", views.PhasePlaceholderView.as_view(phase=Phase.KONZEPTION), name="konzeption"),
+    path("evaluation/", include("evaluation.urls")),
+    path("konzeption/", include("concept.urls")),
     path(
         "transformation/",
         views.PhasePlaceholderView.as_view(phase=Phase.TRANSFORMATION),

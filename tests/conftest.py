@@ -65,3 +65,47 @@ def api_as(world):
         return api
 
     return make
+
+
+@pytest.fixture
+def no_gate_criteria(monkeypatch):
+    """The gate registry without any criteria for this test (criteria of installed phase apps set aside)."""
+    from programmes.gates import gate_registry
+
+    monkeypatch.setattr(gate_registry, "_criteria", {})
+    return gate_registry
+
+
+@pytest.fixture
+def failing_gate(request, no_gate_criteria):
+    """One criterion for leaving Evaluation that is never met; unregistered again after the test."""
+    from programmes.gates import CriterionResult, gate_registry
+
+    key = "tests.closed_survey_wave"
+
+    def criterion(programme):
+        return CriterionResult(
+            key=key, label="A survey wave is closed", met=False, detail="0 of 1 waves closed", url="/x/"
+        )
+
+    gate_registry.register("evaluation", key, criterion)
+    request.addfinalizer(lambda: gate_registry.unregister("evaluation", key))
+    return key
+
+
+@pytest.fixture
+def wsgi_keeps_test_connection():
+    """For tests that call the WSGI application directly instead of through Django's test client.
+
+    After each request Django closes "unusable" database connections; inside the test's transaction the
+    connection looks unusable (autocommit is off), so on PostgreSQL the test's own connection would be closed.
+    django.test.Client disconnects this handler for the same reason.
+    """
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore::Depreca
 
 
 @pytest.fixture
-def api_schema(world):
+def api_schema(world, wsgi_keeps_test_connection):  # else PostgreSQL loses the test's connection
     return schemathesis.from_wsgi("/api/schema/", application)
 
 

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "programmes",
+    "evaluation",
+    "concept",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +118,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep our JSON log format in workers too
 
 # --- Accounts -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -206,9 +209,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF takes the WWW-Authenticate challenge from the first class, so a request without
+    # credentials gets 401 (with "WWW-Authenticate: Token") instead of a misleading 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -229,7 +234,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"PhaseEnum": "programmes.models.Phase", "RoleEnum": "programmes.models.Role"},
+    "ENUM_NAME_OVERRIDES": {
+        "PhaseEnum": "programmes.models.Phase",
+        "RoleEnum": "programmes.models.Role",
+        "SurveyStatusEnum": "evaluation.models.Survey.Status",
+        "WaveStatusEnum": "evaluation.models.Wave.Status",
+        "FindingStatusEnum": "evaluation.models.Finding.Status",
+        "EvidenceKindEnum": "evaluation.models.Evidence.Kind",
+        "VerdictEnum": "concept.models.Verdict",
+        "TargetGroupEnum": "programmes.reference.TARGET_GROUPS",
+    },
 }
 
 # --- Logging: one JSON object per line, so that log shippers need no parsing rules ---------------

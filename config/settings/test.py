@@ -13,3 +13,6 @@ ACCOUNT_RATE_LIMITS = False
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# Static files come straight from the app folders (no collectstatic outside production).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -46,6 +46,9 @@ def kern_widget(bound_field):
         )
     elif kind == "input":
         attrs["class"] = INPUT_CLASS + (f" {INPUT_CLASS}--error" if bound_field.errors else "")
+    if str(bound_field.field.widget.attrs.get("placeholder", "")) == str(bound_field.label):
+        # allauth repeats the label as placeholder; next to a visible label it only looks like a value.
+        attrs["placeholder"] = False
     existing = bound_field.field.widget.attrs.get("class")
     if existing and "class" in attrs:
         attrs["class"] = f"{attrs['class']} {existing}"

@@ -1,8 +1,11 @@
 // Stadtlotse: small progressive enhancements. Pages work without this file.
 document.addEventListener("DOMContentLoaded", () => {
-  // Confirm destructive actions: <form data-confirm="Really?">
+  // Confirm destructive actions: <form data-confirm="Really?"> or <button type="submit" data-confirm="Really?">
   document.body.addEventListener("submit", (event) => {
-    const message = event.target.dataset ? event.target.dataset.confirm : null;
+    const submitter = event.submitter;
+    const message =
+      (submitter && submitter.dataset ? submitter.dataset.confirm : null) ||
+      (event.target.dataset ? event.target.dataset.confirm : null);
     if (message && !window.confirm(message)) {
       event.preventDefault();
     }

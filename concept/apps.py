@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConceptConfig(AppConfig):
+    name = "concept"
+    verbose_name = _("Konzeption")
+
+    def ready(self) -> None:
+        from programmes.gates import gate_registry
+
+        from . import gates
+
+        for key, criterion in gates.CRITERIA:
+            gate_registry.register("konzeption", key, criterion)
+
+        from programmes.demo import register_demo_step
+
+        from .demo import seed_concept
+
+        register_demo_step(seed_concept)

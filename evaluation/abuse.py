@@ -1,0 +1,43 @@
+"""Abuse controls of the public survey: the client address behind proxies and a per-client rate limit.
+
+The address itself is never stored; the cache key uses the same daily-salted HMAC as the response.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+
+from .services import client_hash
+
+HONEYPOT_FIELD = "website"
+
+
+def trusted_proxy_count() -> int:
+    return int(getattr(settings, "TRUSTED_PROXY_COUNT", getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)))
+
+
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or the entry the last trusted proxy added to X-Forwarded-For."""
+    count = trusted_proxy_count()
+    if count:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+        ]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def rate_limit_exceeded(*, scope: str, ip: str) -> bool:
+    """Count one attempt of this client for the scope; True once the limit of the window is passed."""
+    limit = int(getattr(settings, "SURVEY_RATE_LIMIT", 30))
+    window = int(getattr(settings, "SURVEY_RATE_WINDOW", 600))
+    if limit <= 0:
+        return False
+    key = f"evaluation:rate:{scope}:{client_hash(ip or 'unknown')}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit

@@ -1,0 +1,594 @@
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from programmes.api.views import BoundedLookupMixin, IdFilter, as_drf_error, require
+
+from .. import selectors, services
+from ..abuse import client_ip, rate_limit_exceeded
+from ..models import Finding, Question, ReadinessAssessment, Survey
+from ..results import parse_result_filters
+from .serializers import (
+    CollectionPointSerializer,
+    EvidenceCreateSerializer,
+    EvidenceSerializer,
+    FindingSerializer,
+    ImportResultSerializer,
+    ImportSerializer,
+    MoveSerializer,
+    PublicResponseCreatedSerializer,
+    PublicResponseSerializer,
+    PublicSurveySerializer,
+    QuestionSerializer,
+    ReadinessAssessmentSerializer,
+    ResultsSerializer,
+    SurveyDetailSerializer,
+    SurveySerializer,
+    WaveCreateSerializer,
+    WaveSerializer,
+)
+
+EDIT = "programmes.edit_content"
+
+
+class SurveyFilter(django_filters.FilterSet):
+    programme = IdFilter("programme_id")
+    status = django_filters.ChoiceFilter(choices=Survey.Status.choices)
+
+    class Meta:
+        model = Survey
+        fields = ["programme", "status"]
+
+
+class SurveyViewSet(
+    BoundedLookupMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Surveys of the programmes visible to the user. Members and leads edit; stakeholders read."""
+
+    filterset_class = SurveyFilter
+    ordering_fields = ["title", "created_at"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self):
+        qs = selectors.with_response_counts(selectors.surveys_visible_to(self.request.user))
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("questions__choices", "waves", "collection_points")
+        return qs
+
+    def get_serializer_class(self):
+        return SurveyDetailSerializer if self.action == "retrieve" else SurveySerializer
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        programme = data.pop("programme")
+        template_key = data.pop("template", None)
+        require(self.request, EDIT, programme)
+        try:
+            if template_key:
+                survey = services.survey_create_from_template(
+                    programme=programme,
+                    template_key=template_key,
+                    created_by=self.request.user,
+                    title=data.pop("title", ""),
+                )
+                if data:
+                    services.survey_update(survey=survey, **data)
+            else:
+                survey = services.survey_create(programme=programme, created_by=self.request.user, **data)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        serializer.instance = survey
+
+    def perform_update(self, serializer):
+        require(self.request, EDIT, serializer.instance.programme)
+        try:
+            services.survey_update(survey=serializer.instance, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+
+    def perform_destroy(self, instance):
+        require(self.request, EDIT, instance.programme)
+        try:
+            services.survey_delete(survey=instance)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+
+    def _transition(self, request, service):
+        survey = self.get_object()
+        require(request, EDIT, survey.programme)
+        try:
+            survey = service(survey=survey)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(SurveySerializer(survey, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=None, responses={200: SurveySerializer, 400: OpenApiResponse(description="Not a draft")}
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Open a draft survey for answers."""
+        return self._transition(request, services.survey_publish)
+
+    @extend_schema(
+        request=None, responses={200: SurveySerializer, 400: OpenApiResponse(description="Not open")}
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Stop taking answers; the running wave ends."""
+        return self._transition(request, services.survey_close)
+
+    @extend_schema(request=WaveCreateSerializer, responses={201: WaveSerializer})
+    @action(detail=True, methods=["post"])
+    def waves(self, request, pk=None):
+        """Start a new wave (same questions, new period); the running wave is closed."""
+        survey = self.get_object()
+        require(request, EDIT, survey.programme)
+        payload = WaveCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            wave = services.wave_start(survey=survey, label=payload.validated_data["label"])
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(WaveSerializer(wave).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("wave", OpenApiTypes.INT, description="Only this wave."),
+            OpenApiParameter("collection_point", OpenApiTypes.INT, description="Only this collection point."),
+            OpenApiParameter(
+                "segment_question", OpenApiTypes.INT, description="Question that defines the segment."
+            ),
+            OpenApiParameter(
+                "segment_choice", OpenApiTypes.INT, description="Only respondents who chose this option."
+            ),
+        ],
+        responses={200: ResultsSerializer, 400: OpenApiResponse(description="Unknown filter value")},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def results(self, request, pk=None):
+        """Counts, shares, mean, median and NPS per question; segments below the threshold are suppressed."""
+        survey = self.get_object()
+        questions = selectors.survey_questions(survey)
+        try:
+            filters = parse_result_filters(
+                survey,
+                request.query_params,
+                waves=list(survey.waves.all()),
+                points=list(survey.collection_points.all()),
+                questions=questions,
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(
+            ResultsSerializer(selectors.survey_results(survey, filters, questions=questions)).data
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=["csv", "xlsx"], description="File type.")
+        ],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def export(self, request, pk=None):
+        """All responses, one row per response and one column per question (0/1 columns per option of a
+        multiple-choice question), streamed; formulas are neutralised."""
+        from .. import exporters
+
+        survey = self.get_object()
+        require(request, EDIT, survey.programme)
+        kind = request.query_params.get("kind", "csv")
+        if kind not in {"csv", "xlsx"}:
+            raise as_drf_error(DjangoValidationError({"kind": "Choose csv or xlsx."}))
+        return exporters.export_response(survey, kind=kind)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportSerializer},
+        responses={200: ImportResultSerializer, 201: ImportResultSerializer, 400: ImportResultSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_responses(self, request, pk=None):
+        """Import responses from CSV or XLSX: all rows or none; errors name the row and column."""
+        from .. import importers
+
+        survey = self.get_object()
+        require(request, EDIT, survey.programme)
+        payload = ImportSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        wave = survey.waves.filter(pk=data["wave"]).first()
+        if wave is None:
+            raise as_drf_error(DjangoValidationError({"wave": "This survey has no such wave."}))
+        questions = selectors.survey_questions(survey)
+        try:
+            table = importers.read_table(data["file"])
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        mapping = importers.auto_mapping(table.header, questions)
+        targets = importers.mapping_choices(questions)
+        for index, column in enumerate(table.header):
+            if column in data.get("mapping", {}):
+                target = data["mapping"][column]
+                if target and target not in targets:
+                    raise as_drf_error(DjangoValidationError({"mapping": f"Unknown question code: {target}"}))
+                if target:
+                    mapping[index] = target
+                else:
+                    mapping.pop(index, None)
+        columns = {}
+        for index, target in mapping.items():
+            columns.setdefault(target.split("__", 1)[0], table.header[index])
+        records = importers.records_from_rows(table, mapping, questions)
+        try:
+            count = services.responses_import(
+                survey=survey, wave=wave, records=records, columns=columns, dry_run=data["dry_run"]
+            )
+        except services.ImportErrors as error:
+            result = {"rows": len(records), "imported": 0, "errors": error.rows}
+            return Response(ImportResultSerializer(result).data, status=status.HTTP_400_BAD_REQUEST)
+        result = {"rows": len(records), "imported": 0 if data["dry_run"] else count, "errors": []}
+        return Response(
+            ImportResultSerializer(result).data,
+            status=status.HTTP_200_OK if data["dry_run"] else status.HTTP_201_CREATED,
+        )
+
+
+class SurveyNestedMixin:
+    def get_survey(self) -> Survey:
+        if not hasattr(self, "_survey"):
+            self._survey = get_object_or_404(
+                selectors.surveys_visible_to(self.request.user), pk=self.kwargs["survey_pk"]
+            )
+        return self._survey
+
+
+class QuestionViewSet(BoundedLookupMixin, SurveyNestedMixin, viewsets.ModelViewSet):
+    """Questions of a survey in order, with their answer options. The type is fixed once answers exist."""
+
+    serializer_class = QuestionSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Question.objects.none()
+        return self.get_survey().questions.prefetch_related("choices")
+
+    def _data(self, serializer) -> tuple[dict, list | None]:
+        data = dict(serializer.validated_data)
+        choices = data.pop("choices", None)
+        return data, choices
+
+    def perform_create(self, serializer):
+        survey = self.get_survey()
+        require(self.request, EDIT, survey.programme)
+        data, choices = self._data(serializer)
+        try:
+            serializer.instance = services.question_create(survey=survey, choices=choices, **data)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+
+    def perform_update(self, serializer):
+        require(self.request, EDIT, self.get_survey().programme)
+        data, choices = self._data(serializer)
+        try:
+            services.question_update(question=serializer.instance, choices=choices, **data)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        serializer.instance = Question.objects.prefetch_related("choices").get(pk=serializer.instance.pk)
+
+    def perform_destroy(self, instance):
+        require(self.request, EDIT, self.get_survey().programme)
+        try:
+            services.question_delete(question=instance)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+
+    @extend_schema(request=MoveSerializer, responses=QuestionSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def move(self, request, survey_pk=None, pk=None):
+        """Move the question one place up or down; answers the new order."""
+        question = self.get_object()
+        require(request, EDIT, self.get_survey().programme)
+        payload = MoveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.question_move(question=question, direction=payload.validated_data["direction"])
+        return Response(QuestionSerializer(self.get_queryset(), many=True).data)
+
+
+class CollectionPointViewSet(
+    BoundedLookupMixin,
+    SurveyNestedMixin,
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Collection points (places or touchpoints) of a survey, each with its own public link."""
+
+    serializer_class = CollectionPointSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            from ..models import CollectionPoint
+
+            return CollectionPoint.objects.none()
+        return self.get_survey().collection_points.select_related("survey")
+
+    def perform_create(self, serializer):
+        survey = self.get_survey()
+        require(self.request, EDIT, survey.programme)
+        try:
+            serializer.instance = services.collection_point_create(
+                survey=survey, name=serializer.validated_data["name"]
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+
+    def perform_destroy(self, instance):
+        require(self.request, EDIT, self.get_survey().programme)
+        services.collection_point_delete(point=instance)
+
+
+class FindingFilter(django_filters.FilterSet):
+    programme = IdFilter("programme_id")
+    priority = django_filters.ChoiceFilter(choices=Finding.Priority.choices)
+    status = django_filters.ChoiceFilter(choices=Finding.Status.choices)
+
+    class Meta:
+        model = Finding
+        fields = ["programme", "priority", "status"]
+
+
+class FindingViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
+    """Findings (visitor needs and problems) with their evidence."""
+
+    serializer_class = FindingSerializer
+    filterset_class = FindingFilter
+    ordering_fields = ["created_at", "priority"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self):
+        return selectors.findings_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        programme = data.pop("programme")
+        require(self.request, EDIT, programme)
+        try:
+            serializer.instance = services.finding_create(
+                programme=programme, created_by=self.request.user, **data
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+
+    def perform_update(self, serializer):
+        require(self.request, EDIT, serializer.instance.programme)
+        try:
+            services.finding_update(finding=serializer.instance, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+
+    def perform_destroy(self, instance):
+        require(self.request, EDIT, instance.programme)
+        services.finding_delete(finding=instance)
+
+    @extend_schema(request=EvidenceCreateSerializer, responses={201: EvidenceSerializer})
+    @action(detail=True, methods=["post"])
+    def evidence(self, request, pk=None):
+        """Attach evidence: a link, or (kind survey_result) a question's current figures under filters."""
+        finding = self.get_object()
+        require(request, EDIT, finding.programme)
+        payload = EvidenceCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            if data["kind"] == "survey_result":
+                question = (
+                    Question.objects.filter(survey__programme=finding.programme, pk=data.get("question"))
+                    .select_related("survey")
+                    .first()
+                )
+                if question is None:
+                    raise DjangoValidationError({"question": "Unknown question of this programme."})
+                survey = question.survey
+                filters = parse_result_filters(
+                    survey,
+                    {
+                        k: data.get(k)
+                        for k in ("wave", "collection_point", "segment_question", "segment_choice")
+                    },
+                    waves=list(survey.waves.all()),
+                    points=list(survey.collection_points.all()),
+                    questions=selectors.survey_questions(survey),
+                )
+                evidence = services.evidence_add_survey_result(
+                    finding=finding, question=question, filters=filters
+                )
+            else:
+                evidence = services.evidence_add(
+                    finding=finding, kind=data["kind"], label=data["label"] or data["url"], url=data["url"]
+                )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+# --- Public ------------------------------------------------------------------------------------------
+
+
+class PublicSurveyView(APIView):
+    """A survey's questions for answering clients (kiosk apps, paper entry). No account needed."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={200: PublicSurveySerializer, 404: OpenApiResponse(description="Unknown survey")}
+    )
+    def get(self, request, token: str):
+        survey = selectors.survey_by_token(token)
+        if survey is None or survey.status == Survey.Status.DRAFT:
+            from django.http import Http404
+
+            raise Http404
+        questions = selectors.survey_questions(survey)
+        data = {
+            **{
+                f: getattr(survey, f)
+                for f in (
+                    "title",
+                    "title_en",
+                    "intro",
+                    "intro_en",
+                    "privacy_notice",
+                    "privacy_notice_en",
+                    "languages",
+                )
+            },
+            "accepting": survey.is_accepting(),
+            "questions": [
+                {
+                    **{
+                        f: getattr(q, f)
+                        for f in (
+                            "code",
+                            "type",
+                            "text",
+                            "text_en",
+                            "help_text",
+                            "help_text_en",
+                            "required",
+                            "min_value",
+                            "max_value",
+                            "max_selections",
+                        )
+                    },
+                    "choices": [
+                        {"code": c.code, "label": c.label, "label_en": c.label_en} for c in q.choices.all()
+                    ],
+                }
+                for q in questions
+            ],
+        }
+        return Response(PublicSurveySerializer(data).data)
+
+
+class PublicResponseView(APIView):
+    """Submit one anonymous response. The same validation as the web form; 400 with errors per question code."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=PublicResponseSerializer,
+        responses={
+            201: PublicResponseCreatedSerializer,
+            400: OpenApiResponse(description="Errors by question code"),
+            404: OpenApiResponse(description="Unknown survey or collection point"),
+            410: OpenApiResponse(description="The survey is not open"),
+            429: OpenApiResponse(description="Too many submissions from this client"),
+        },
+    )
+    def post(self, request, token: str):
+        from django.http import Http404
+
+        survey = selectors.survey_by_token(token)
+        if survey is None:
+            raise Http404
+        payload = PublicResponseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        point = None
+        if data["collection_point"]:
+            point = survey.collection_points.filter(token=data["collection_point"]).first()
+            if point is None:
+                raise Http404
+        if not survey.is_accepting():
+            return Response({"detail": "This survey is not open for answers."}, status=status.HTTP_410_GONE)
+        if data["website"]:
+            return Response({"status": "saved"}, status=status.HTTP_201_CREATED)
+        ip = client_ip(request)
+        if rate_limit_exceeded(scope=f"survey:{survey.pk}", ip=ip):
+            return Response(
+                {"detail": "Too many submissions. Please try again later."},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        try:
+            services.response_submit(
+                survey=survey,
+                answers=data["answers"],
+                collection_point=point,
+                language=data["language"],
+                client_ip=ip,
+                questions=selectors.survey_questions(survey),
+            )
+        except services.SurveyNotOpen:
+            return Response({"detail": "This survey is not open for answers."}, status=status.HTTP_410_GONE)
+        except DjangoValidationError as error:
+            return Response({"answers": error.message_dict}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"status": "saved"}, status=status.HTTP_201_CREATED)
+
+
+class ReadinessFilter(django_filters.FilterSet):
+    programme = IdFilter("programme_id")
+
+    class Meta:
+        model = ReadinessAssessment
+        fields = ["programme"]
+
+
+class ReadinessAssessmentViewSet(
+    BoundedLookupMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Readiness self-checks (levels 0–4 per dimension), newest first; a new check keeps the old ones."""
+
+    serializer_class = ReadinessAssessmentSerializer
+    filterset_class = ReadinessFilter
+    ordering = ["-assessed_at"]
+    ordering_fields = ["assessed_at"]
+
+    def get_queryset(self):
+        return selectors.readiness_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        programme = data["programme"]
+        require(self.request, EDIT, programme)
+        scores = data["scores"]
+        dimensions = [score["dimension"] for score in scores]
+        if len(set(dimensions)) != len(dimensions):
+            raise as_drf_error(DjangoValidationError({"scores": "Each dimension may appear only once."}))
+        try:
+            serializer.instance = services.readiness_assess(
+                programme=programme,
+                assessed_by=self.request.user,
+                levels={score["dimension"]: score["level"] for score in scores},
+                notes={score["dimension"]: score["note"] for score in scores},
+                comment=data.get("comment", ""),
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationConfig(AppConfig):
+    name = "evaluation"
+    verbose_name = _("Evaluation")
+
+    def ready(self) -> None:
+        from programmes.gates import gate_registry
+
+        from . import gates
+
+        for key, criterion in gates.CRITERIA:
+            gate_registry.register("evaluation", key, criterion)
+
+        from programmes.demo import register_demo_step
+
+        from .demo import seed_evaluation
+
+        register_demo_step(seed_evaluation)

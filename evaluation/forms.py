@@ -1,0 +1,284 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from programmes.reference import TARGET_GROUPS
+
+from . import templates_data
+from .models import SURVEY_LANGUAGES, CollectionPoint, Finding, Question, Survey, Wave
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ServiceValidatedModelForm(forms.ModelForm):
+    """The model is validated by the service (full_clean); the form only checks its own fields."""
+
+    def _post_clean(self):
+        pass
+
+
+class SurveyForm(ServiceValidatedModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=SURVEY_LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["de"],
+        help_text=_("Visitors can switch between these languages. German texts are the primary texts."),
+    )
+
+    class Meta:
+        model = Survey
+        fields = [
+            "title",
+            "title_en",
+            "intro",
+            "intro_en",
+            "privacy_notice",
+            "privacy_notice_en",
+            "languages",
+            "starts_at",
+            "ends_at",
+            "response_target",
+            "one_response_per_browser",
+            "small_cell_threshold",
+        ]
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 3}),
+            "intro_en": forms.Textarea(attrs={"rows": 3}),
+            "privacy_notice": forms.Textarea(attrs={"rows": 3}),
+            "privacy_notice_en": forms.Textarea(attrs={"rows": 3}),
+            "starts_at": DATETIME_WIDGET,
+            "ends_at": DATETIME_WIDGET,
+            "response_target": forms.NumberInput(attrs={"min": 1}),
+            "small_cell_threshold": forms.NumberInput(attrs={"min": 1}),
+        }
+        help_texts = {
+            "response_target": _("How many responses the wave needs (sample size); the gate counts on it."),
+            "one_response_per_browser": _("A browser that has answered once sees a thank-you page instead."),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("The end must be after the start."))
+        return cleaned
+
+
+class SurveyCreateForm(SurveyForm):
+    template = forms.ChoiceField(
+        label=_("Start from"),
+        required=False,
+        choices=[("", _("an empty survey")), *templates_data.template_choices()],
+        help_text=_(
+            "A template brings its questions in German and English; you can change everything later."
+        ),
+    )
+    field_order = ["template", "title"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.order_fields(self.field_order)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("template") and not cleaned.get("title"):
+            self.add_error("title", _("Please enter a title."))
+        return cleaned
+
+
+class QuestionForm(ServiceValidatedModelForm):
+    choices_text = forms.CharField(
+        label=_("Answer options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Only for choice questions. One option per line: label | English label | code. "
+            "English label and code are optional; keep the code of existing options so their answers stay linked."
+        ),
+    )
+
+    class Meta:
+        model = Question
+        fields = [
+            "type",
+            "text",
+            "text_en",
+            "help_text",
+            "help_text_en",
+            "required",
+            "choices_text",
+            "max_selections",
+            "min_value",
+            "max_value",
+            "code",
+            "journey_stage",
+            "target_group",
+        ]
+        widgets = {
+            "max_selections": forms.NumberInput(attrs={"min": 1}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].required = False
+        self.fields["code"].help_text = _(
+            "Stable short name for exports and the API. Left empty, it is generated."
+        )
+        self.fields["target_group"].choices = [("", "–"), *TARGET_GROUPS]
+        if self.instance.pk and not self.is_bound:
+            self.initial["choices_text"] = "\n".join(
+                " | ".join([c.label, c.label_en, c.code]) for c in self.instance.choices.all()
+            )
+
+    def clean_choices_text(self) -> list[dict]:
+        choices = []
+        for number, line in enumerate((self.cleaned_data.get("choices_text") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) > 3:
+                raise forms.ValidationError(_("Line %(line)d has more than three parts.") % {"line": number})
+            parts += [""] * (3 - len(parts))
+            choices.append({"label": parts[0], "label_en": parts[1], "code": parts[2]})
+        return choices
+
+    def service_fields(self) -> tuple[dict, list[dict] | None]:
+        data = dict(self.cleaned_data)
+        choices = data.pop("choices_text")
+        return data, choices
+
+
+class CollectionPointForm(forms.ModelForm):
+    class Meta:
+        model = CollectionPoint
+        fields = ["name"]
+        help_texts = {
+            "name": _("A place or touchpoint, e.g. “Market square poster” or “Tourist information”.")
+        }
+
+    def _post_clean(self):
+        pass
+
+
+class WaveForm(forms.ModelForm):
+    class Meta:
+        model = Wave
+        fields = ["label"]
+        help_texts = {"label": _("Optional, e.g. “Spring 2026, after the new signage”.")}
+
+    def _post_clean(self):
+        pass
+
+
+class FindingForm(ServiceValidatedModelForm):
+    evidence_label = forms.CharField(label=_("Evidence: title"), max_length=300, required=False)
+    evidence_url = forms.URLField(
+        assume_scheme="https",
+        label=_("Evidence: address (URL)"),
+        required=False,
+        help_text=_("A document, a workshop record or a web page that supports the finding."),
+    )
+    question = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    wave = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    collection_point = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    segment_choice = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Finding
+        fields = ["statement", "description", "journey_stage", "target_group", "priority", "status"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "statement": _(
+                "A visitor need or problem in one sentence, e.g. “Visitors arriving by car cannot find parking.”"
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_group"].choices = [("", "–"), *TARGET_GROUPS]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("evidence_url") and not cleaned.get("evidence_label"):
+            cleaned["evidence_label"] = cleaned["evidence_url"]
+        return cleaned
+
+    def finding_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ResultsFilterForm(forms.Form):
+    wave = forms.TypedChoiceField(label=_("Wave"), required=False, coerce=int, empty_value=None)
+    collection_point = forms.TypedChoiceField(
+        label=_("Collection point"), required=False, coerce=int, empty_value=None
+    )
+    segment_choice = forms.TypedChoiceField(
+        label=_("Only respondents who answered"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, waves, points, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wave"].choices = [("", _("all waves")), *[(w.pk, w.display_name) for w in waves]]
+        self.fields["collection_point"].choices = [("", _("all places")), *[(p.pk, p.name) for p in points]]
+        groups = [
+            (q.text[:80], [(c.pk, c.label) for c in q.choices.all()]) for q in questions if q.has_choices
+        ]
+        self.fields["segment_choice"].choices = [("", _("everyone")), *groups]
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or Excel)"),
+        help_text=_(
+            "One row per response, one column per question. Columns named like the question codes (as in our "
+            "export) are matched automatically; you can match the others in the next step."
+        ),
+    )
+    wave = forms.TypedChoiceField(label=_("Wave"), coerce=int)
+
+    def __init__(self, *args, waves, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wave"].choices = [(w.pk, w.display_name) for w in waves]
+        if waves:
+            self.fields["wave"].initial = waves[-1].pk
+
+
+class ReadinessForm(forms.Form):
+    """A level 0–4 per dimension (radio buttons with the guidance text) and an optional note each."""
+
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, latest=None, **kwargs):
+        from .models import ReadinessDimension
+        from .readiness import LEVELS, QUESTIONS
+
+        super().__init__(*args, **kwargs)
+        previous = {score.dimension: score for score in latest.scores.all()} if latest else {}
+        fields = {}
+        for value, label in ReadinessDimension.choices:
+            fields[f"level_{value}"] = forms.TypedChoiceField(
+                label=label,
+                help_text=QUESTIONS[value],
+                choices=list(LEVELS.items()),
+                coerce=int,
+                widget=forms.RadioSelect,
+                initial=previous[value].level if value in previous else None,
+            )
+            fields[f"note_{value}"] = forms.CharField(
+                label=_("Note on “%(dimension)s”") % {"dimension": label},
+                required=False,
+                max_length=500,
+                initial=previous[value].note if value in previous else "",
+            )
+        self.fields = {**fields, "comment": self.fields["comment"]}
+
+    def service_fields(self) -> dict:
+        from .models import ReadinessDimension
+
+        data = self.cleaned_data
+        return {
+            "levels": {value: data[f"level_{value}"] for value in ReadinessDimension.values},
+            "notes": {value: data[f"note_{value}"] for value in ReadinessDimension.values},
+            "comment": data["comment"],
+        }

@@ -1,0 +1,62 @@
+"""Helpers shared by the results page and the results API: parsing filters and shaping chart data."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .selectors import ResultFilters
+
+
+def _as_id(params, name: str, errors: dict) -> int | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if not str(value).isdigit():
+        errors[name] = [_("Please give a number.")]
+        return None
+    return int(value)
+
+
+def parse_result_filters(survey, params, *, waves, points, questions) -> ResultFilters:
+    """Filters from query parameters (wave, collection_point, segment_question, segment_choice).
+
+    Uses the already loaded waves, points and questions, so parsing costs no queries.
+    Raises ValidationError with a message per parameter.
+    """
+    errors: dict[str, list[str]] = {}
+    wave_id = _as_id(params, "wave", errors)
+    point_id = _as_id(params, "collection_point", errors)
+    question_id = _as_id(params, "segment_question", errors)
+    choice_id = _as_id(params, "segment_choice", errors)
+    wave = next((w for w in waves if w.pk == wave_id), None)
+    if wave_id is not None and wave is None:
+        errors["wave"] = [_("This survey has no such wave.")]
+    point = next((p for p in points if p.pk == point_id), None)
+    if point_id is not None and point is None:
+        errors["collection_point"] = [_("This survey has no such collection point.")]
+    choices = {}
+    for question in questions:
+        if question.has_choices:
+            for choice in question.choices.all():
+                choice.question = question
+                choices[choice.pk] = choice
+    choice = choices.get(choice_id)
+    if choice_id is not None and choice is None:
+        errors["segment_choice"] = [_("This survey has no such answer option.")]
+    elif question_id is not None and choice is None:
+        errors["segment_choice"] = [_("Choose the answer that defines the segment.")]
+    elif question_id is not None and choice.question_id != question_id:
+        errors["segment_choice"] = [_("This answer option belongs to another question.")]
+    if errors:
+        raise ValidationError(errors)
+    return ResultFilters(wave=wave, collection_point=point, segment_choice=choice)
+
+
+def chart_payload(item: dict) -> dict:
+    """What static/js/charts.js needs to draw one question's distribution."""
+    return {
+        "labels": [entry["label"] for entry in item["distribution"]],
+        "counts": [entry["count"] for entry in item["distribution"]],
+        "shares": [entry["share"] or 0 for entry in item["distribution"]],
+        "horizontal": item["type"] in {"single_choice", "multiple_choice"},
+        "label": _("Share of respondents in %"),
+    }

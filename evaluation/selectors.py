@@ -1,0 +1,485 @@
+"""Reads of Evaluation for pages, the API and reports.
+
+Results are aggregated in the database into histograms (counts per choice and per numeric value); shares,
+means, medians and NPS are derived from those histograms in Python. The number of queries is therefore fixed,
+whatever the number of responses.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+
+from programmes.models import Programme
+
+from .models import (
+    CHOICE_TYPES,
+    SCALE_TYPES,
+    Answer,
+    Choice,
+    CollectionPoint,
+    Evidence,
+    Finding,
+    Question,
+    QuestionType,
+    Response,
+    Survey,
+    Wave,
+)
+
+MAX_NUMBER_BARS = 30
+
+
+@dataclass
+class ResultFilters:
+    wave: Wave | None = None
+    collection_point: CollectionPoint | None = None
+    segment_choice: Choice | None = None
+
+    @property
+    def segment_question(self) -> Question | None:
+        return self.segment_choice.question if self.segment_choice else None
+
+    @property
+    def is_segment(self) -> bool:
+        return bool(self.collection_point or self.segment_choice)
+
+    def as_dict(self) -> dict:
+        return {
+            "wave": self.wave.pk if self.wave else None,
+            "wave_label": self.wave.display_name if self.wave else "",
+            "collection_point": self.collection_point.pk if self.collection_point else None,
+            "collection_point_name": self.collection_point.name if self.collection_point else "",
+            "segment_question": self.segment_choice.question_id if self.segment_choice else None,
+            "segment_choice": self.segment_choice.pk if self.segment_choice else None,
+            "segment_label": (
+                f"{self.segment_choice.question.text}: {self.segment_choice.label}"
+                if self.segment_choice
+                else ""
+            ),
+        }
+
+
+# --- Lists -------------------------------------------------------------------------------------------
+
+
+def with_response_counts(queryset: QuerySet[Survey]) -> QuerySet[Survey]:
+    responses = Response.objects.filter(wave__survey=OuterRef("pk")).order_by().values("wave__survey")
+    return queryset.annotate(response_count=_subquery_count(responses))
+
+
+def programme_surveys(programme: Programme) -> QuerySet[Survey]:
+    """Surveys of a programme with their response and question counts, in one query."""
+    return (
+        with_response_counts(Survey.objects.filter(programme=programme))
+        .annotate(question_count=Count("questions", distinct=True))
+        .order_by("-created_at")
+    )
+
+
+def _subquery_count(queryset):
+    from django.db.models import IntegerField, Subquery
+    from django.db.models.functions import Coalesce
+
+    return Coalesce(
+        Subquery(queryset.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0
+    )
+
+
+def surveys_visible_to(user) -> QuerySet[Survey]:
+    from programmes.selectors import programmes_visible_to
+
+    return Survey.objects.filter(programme__in=programmes_visible_to(user).values("pk")).select_related(
+        "programme__organisation"
+    )
+
+
+def survey_questions(survey: Survey) -> list[Question]:
+    """The survey's questions in order, with their choices (two queries)."""
+    return list(
+        survey.questions.select_related("section").prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("position", "id"))
+        )
+    )
+
+
+def survey_waves(survey: Survey) -> list[Wave]:
+    """Waves with their response counts (one query)."""
+    return list(survey.waves.annotate(response_count=Count("responses")).order_by("number"))
+
+
+def survey_collection_points(survey: Survey) -> list[CollectionPoint]:
+    return list(survey.collection_points.annotate(response_count=Count("responses")).order_by("name"))
+
+
+def survey_by_token(token: str) -> Survey | None:
+    return Survey.objects.select_related("programme__organisation").filter(public_token=token).first()
+
+
+# --- Results -----------------------------------------------------------------------------------------
+
+
+def filtered_responses(survey: Survey, filters: ResultFilters | None = None) -> QuerySet[Response]:
+    filters = filters or ResultFilters()
+    qs = Response.objects.filter(wave__survey=survey)
+    if filters.wave:
+        qs = qs.filter(wave=filters.wave)
+    if filters.collection_point:
+        qs = qs.filter(collection_point=filters.collection_point)
+    if filters.segment_choice:
+        qs = qs.filter(Exists(Answer.objects.filter(response=OuterRef("pk"), choice=filters.segment_choice)))
+    return qs
+
+
+def _filtered_answers(questions: list[Question], filters: ResultFilters) -> QuerySet[Answer]:
+    qs = Answer.objects.filter(question_id__in=[q.pk for q in questions])
+    if filters.wave:
+        qs = qs.filter(response__wave=filters.wave)
+    if filters.collection_point:
+        qs = qs.filter(response__collection_point=filters.collection_point)
+    if filters.segment_choice:
+        qs = qs.filter(
+            Exists(Answer.objects.filter(response_id=OuterRef("response_id"), choice=filters.segment_choice))
+        )
+    return qs.order_by()
+
+
+def _median(histogram: list[tuple[float, int]], total: int) -> float | None:
+    """Median of a sorted value histogram: the middle value, or the mean of the two middle values."""
+    if not total:
+        return None
+    targets = [(total + 1) // 2, total // 2 + 1] if total % 2 == 0 else [(total + 1) // 2]
+    found = []
+    cumulative = 0
+    for value, count in histogram:
+        cumulative += count
+        while targets and cumulative >= targets[0]:
+            found.append(value)
+            targets.pop(0)
+        if not targets:
+            break
+    return sum(found) / len(found)
+
+
+def _share(count: int, total: int) -> float | None:
+    return round(100 * count / total, 1) if total else None
+
+
+def question_stats(
+    question: Question,
+    *,
+    choice_hist: dict[int, int],
+    number_hist: dict[Decimal, int],
+    respondents: int,
+    language: str = "de",
+) -> dict:
+    """Counts, shares, mean, median and NPS of one question, from its histograms."""
+    result: dict = {
+        "id": question.pk,
+        "code": question.code,
+        "text": question.localized_text(language),
+        "type": question.type,
+        "type_label": str(question.get_type_display()),
+        "journey_stage": question.journey_stage,
+        "target_group": question.target_group,
+        "respondents": respondents,
+        "distribution": [],
+        "mean": None,
+        "median": None,
+        "nps": None,
+    }
+    if question.type in CHOICE_TYPES:
+        result["distribution"] = [
+            {
+                "key": choice.code,
+                "choice_id": choice.pk,
+                "label": choice.localized_label(language),
+                "count": choice_hist.get(choice.pk, 0),
+                "share": _share(choice_hist.get(choice.pk, 0), respondents),
+            }
+            for choice in question.choices.all()
+        ]
+        return result
+    if question.type in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT):
+        return result
+    histogram = sorted((float(value), count) for value, count in number_hist.items())
+    total = sum(count for _value, count in histogram)
+    if total:
+        result["mean"] = round(sum(value * count for value, count in histogram) / total, 2)
+        result["median"] = _median(histogram, total)
+    scale = SCALE_TYPES.get(question.type)
+    if scale:
+        counts = {int(value): count for value, count in histogram}
+        values = range(scale[0], scale[1] + 1)
+    else:
+        counts = dict(histogram)
+        values = [value for value, _count in histogram] if len(histogram) <= MAX_NUMBER_BARS else []
+    result["distribution"] = [
+        {
+            "key": _format_number(value),
+            "choice_id": None,
+            "label": _format_number(value),
+            "count": counts.get(value, 0),
+            "share": _share(counts.get(value, 0), total),
+        }
+        for value in values
+    ]
+    if question.type == QuestionType.NPS and total:
+        promoters = sum(c for v, c in histogram if v >= 9)
+        detractors = sum(c for v, c in histogram if v <= 6)
+        result["nps"] = {
+            "promoters": _share(promoters, total),
+            "passives": _share(total - promoters - detractors, total),
+            "detractors": _share(detractors, total),
+            "score": round(100 * (promoters - detractors) / total, 1),
+        }
+    return result
+
+
+def _format_number(value) -> str:
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:g}"
+
+
+def _histograms(answers: QuerySet[Answer], questions: list[Question], group: tuple[str, ...] = ()):
+    """Counts per choice and per number from one aggregate query, respondents per question from a second.
+
+    Every question but a multiple-choice one has at most one answer row per response, so its respondents
+    are the sum of its histogram; only multiple-choice questions need a distinct count of responses.
+    """
+    choice_hist: dict = defaultdict(dict)
+    number_hist: dict = defaultdict(dict)
+    respondents: dict = defaultdict(int)
+    for row in answers.values(*group, "question_id", "choice_id", "number").annotate(n=Count("id")):
+        key = (*[row[g] for g in group], row["question_id"])
+        if row["choice_id"] is not None:
+            choice_hist[key][row["choice_id"]] = row["n"]
+        elif row["number"] is not None:
+            number_hist[key][row["number"]] = row["n"]
+        respondents[key] += row["n"]
+    multiple = [q.pk for q in questions if q.type == QuestionType.MULTIPLE_CHOICE]
+    if multiple:
+        distinct = (
+            answers.filter(question_id__in=multiple)
+            .values(*group, "question_id")
+            .annotate(n=Count("response_id", distinct=True))
+        )
+        for key in [k for k in respondents if k[-1] in multiple]:
+            del respondents[key]
+        for row in distinct:
+            respondents[(*[row[g] for g in group], row["question_id"])] = row["n"]
+    return choice_hist, number_hist, respondents
+
+
+def survey_results(
+    survey: Survey,
+    filters: ResultFilters | None = None,
+    *,
+    questions: list[Question] | None = None,
+    language: str = "de",
+) -> dict:
+    """Every question's figures under the filters; a segment below the survey's threshold is suppressed."""
+    filters = filters or ResultFilters()
+    questions = questions if questions is not None else survey_questions(survey)
+    total = filtered_responses(survey, filters).count()
+    suppressed = filters.is_segment and total < survey.small_cell_threshold
+    result = {
+        "survey": survey.pk,
+        "title": survey.title,
+        "filters": filters.as_dict(),
+        "responses": None if suppressed else total,
+        "threshold": survey.small_cell_threshold,
+        "suppressed": suppressed,
+        "questions": [],
+    }
+    if suppressed:
+        return result
+    choice_hist, number_hist, respondents = _histograms(_filtered_answers(questions, filters), questions)
+    result["questions"] = [
+        question_stats(
+            question,
+            choice_hist=choice_hist.get((question.pk,), {}),
+            number_hist=number_hist.get((question.pk,), {}),
+            respondents=respondents.get((question.pk,), 0),
+            language=language,
+        )
+        for question in questions
+    ]
+    return result
+
+
+def question_snapshot(question: Question, filters: ResultFilters | None = None) -> dict:
+    """One question's figures as they are now, for a finding's evidence (kept unchanged later)."""
+    from django.utils import timezone
+
+    results = survey_results(question.survey, filters, questions=[question])
+    stats = results["questions"][0] if results["questions"] else None
+    return {
+        "taken_at": timezone.now().isoformat(),
+        "survey": question.survey_id,
+        "survey_title": question.survey.title,
+        "question": question.pk,
+        "question_text": question.text,
+        "filters": results["filters"],
+        "responses": results["responses"],
+        "suppressed": results["suppressed"],
+        "stats": stats,
+    }
+
+
+def wave_comparison(survey: Survey, *, language: str = "de") -> dict:
+    """Per question and wave: respondents, mean, NPS and shares, with the change from the first to the last wave."""
+    waves = survey_waves(survey)
+    waves = [wave for wave in waves if wave.status != Wave.Status.PLANNED or wave.response_count]
+    questions = survey_questions(survey)
+    answers = Answer.objects.filter(question_id__in=[q.pk for q in questions]).order_by()
+    choice_hist, number_hist, respondents = _histograms(answers, questions, ("response__wave_id",))
+    rows = []
+    for question in questions:
+        per_wave = []
+        for wave in waves:
+            key = (wave.pk, question.pk)
+            stats = question_stats(
+                question,
+                choice_hist=choice_hist.get(key, {}),
+                number_hist=number_hist.get(key, {}),
+                respondents=respondents.get(key, 0),
+                language=language,
+            )
+            per_wave.append(
+                {"wave": wave.pk, "wave_label": wave.display_name, "responses": wave.response_count, **stats}
+            )
+        with_data = [entry for entry in per_wave if entry["respondents"]]
+        change = None
+        if len(with_data) >= 2:
+            first, last = with_data[0], with_data[-1]
+            change = {
+                "from_wave": first["wave_label"],
+                "to_wave": last["wave_label"],
+                "mean": _delta(first["mean"], last["mean"]),
+                "nps": _delta(
+                    first["nps"]["score"] if first["nps"] else None,
+                    last["nps"]["score"] if last["nps"] else None,
+                ),
+                "shares": {
+                    a["key"]: _delta(a["share"], b["share"])
+                    for a, b in zip(first["distribution"], last["distribution"], strict=True)
+                },
+            }
+        rows.append(
+            {
+                "id": question.pk,
+                "code": question.code,
+                "text": question.localized_text(language),
+                "type": question.type,
+                "lower_is_better": question.type == QuestionType.SCHOOL_GRADE,
+                "waves": per_wave,
+                "change": change,
+            }
+        )
+    return {
+        "survey": survey.pk,
+        "waves": [{"id": w.pk, "label": w.display_name, "responses": w.response_count} for w in waves],
+        "questions": rows,
+    }
+
+
+def _delta(before, after):
+    if before is None or after is None:
+        return None
+    return round(after - before, 2)
+
+
+def text_answers(question: Question, *, search: str = "", wave: Wave | None = None) -> QuerySet[Answer]:
+    """Free-text answers of a question, newest first, optionally searched."""
+    qs = question.answers.exclude(text="").select_related("response__wave", "response__collection_point")
+    if wave:
+        qs = qs.filter(response__wave=wave)
+    if search:
+        qs = qs.filter(text__icontains=search)
+    return qs.order_by("-response__submitted_at", "-id")
+
+
+# --- Findings ----------------------------------------------------------------------------------------
+
+
+PRIORITY_RANK = Case(
+    When(priority=Finding.Priority.HIGH, then=Value(0)),
+    When(priority=Finding.Priority.MEDIUM, then=Value(1)),
+    default=Value(2),
+)
+
+
+def programme_findings(programme: Programme) -> QuerySet[Finding]:
+    """Findings with their evidence, discarded last, then high priority first (two queries)."""
+    return (
+        Finding.objects.filter(programme=programme)
+        .annotate(
+            evidence_count=Count("evidence"),
+            priority_rank=PRIORITY_RANK,
+            discarded=Case(When(status=Finding.Status.DISCARDED, then=Value(1)), default=Value(0)),
+        )
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.select_related("question")))
+        .order_by("discarded", "priority_rank", "-created_at")
+    )
+
+
+def findings_visible_to(user) -> QuerySet[Finding]:
+    from programmes.selectors import programmes_visible_to
+
+    return Finding.objects.filter(programme__in=programmes_visible_to(user).values("pk")).prefetch_related(
+        "evidence"
+    )
+
+
+def findings_with_evidence_count(programme: Programme) -> int:
+    return (
+        Finding.objects.filter(programme=programme)
+        .filter(Q(evidence__isnull=False))
+        .values("pk")
+        .distinct()
+        .count()
+    )
+
+
+# --- Readiness ---------------------------------------------------------------------------------------
+
+
+def readiness_history(programme: Programme, *, limit: int = 20) -> list:
+    """The programme's self-checks, newest first, with their scores (two queries)."""
+    from .models import ReadinessAssessment
+
+    return list(
+        ReadinessAssessment.objects.filter(programme=programme)
+        .select_related("assessed_by")
+        .prefetch_related("scores")[:limit]
+    )
+
+
+def readiness_rows(assessment) -> list[dict]:
+    """Dimension, label and level of an assessment, in the fixed order of the dimensions."""
+    from .models import ReadinessDimension
+
+    levels = {score.dimension: score for score in assessment.scores.all()} if assessment else {}
+    return [
+        {
+            "dimension": value,
+            "label": str(label),
+            "level": levels[value].level if value in levels else None,
+            "note": levels[value].note if value in levels else "",
+        }
+        for value, label in ReadinessDimension.choices
+    ]
+
+
+def readiness_visible_to(user):
+    from programmes.selectors import programmes_visible_to
+
+    from .models import ReadinessAssessment
+
+    return (
+        ReadinessAssessment.objects.filter(programme__in=programmes_visible_to(user).values("pk"))
+        .select_related("assessed_by")
+        .prefetch_related("scores")
+    )

@@ -1,0 +1,679 @@
+"""Writes of Evaluation: surveys, questions, waves, public responses and findings.
+
+Views, the API, the admin and the demo data call these; every business rule that changes data lives here.
+"""
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from programmes.models import Programme
+
+from . import templates_data
+from .models import (
+    CHOICE_TYPES,
+    SCALE_TYPES,
+    TEXT_TYPES,
+    Answer,
+    Choice,
+    CollectionPoint,
+    Evidence,
+    Finding,
+    Question,
+    QuestionType,
+    ReadinessAssessment,
+    ReadinessDimension,
+    ReadinessScore,
+    Response,
+    Survey,
+    Wave,
+)
+
+SURVEY_FIELDS = {
+    "title",
+    "title_en",
+    "intro",
+    "intro_en",
+    "privacy_notice",
+    "privacy_notice_en",
+    "languages",
+    "starts_at",
+    "ends_at",
+    "response_target",
+    "one_response_per_browser",
+    "small_cell_threshold",
+}
+QUESTION_FIELDS = {
+    "section",
+    "code",
+    "type",
+    "text",
+    "text_en",
+    "help_text",
+    "help_text_en",
+    "required",
+    "min_value",
+    "max_value",
+    "max_selections",
+    "journey_stage",
+    "target_group",
+}
+TEXT_LIMITS = {QuestionType.SHORT_TEXT: 300, QuestionType.LONG_TEXT: 5000}
+NUMBER_LIMIT = Decimal("9999999999.99")
+
+
+class SurveyNotOpen(Exception):
+    """The survey does not take answers now (draft, closed, or outside its period)."""
+
+
+def _only(fields: Mapping, allowed: set[str]) -> dict:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    return dict(fields)
+
+
+# --- Surveys and waves -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_create(*, programme: Programme, created_by=None, **fields) -> Survey:
+    """Create a draft survey with its first (planned) wave."""
+    survey = Survey(programme=programme, created_by=created_by, **_only(fields, SURVEY_FIELDS))
+    survey.full_clean()
+    survey.save()
+    Wave.objects.create(survey=survey, number=1)
+    return survey
+
+
+@transaction.atomic
+def survey_create_from_template(
+    *, programme: Programme, template_key: str, created_by=None, title: str = ""
+) -> Survey:
+    """Copy a shipped template (templates_data.TEMPLATES) into a new draft survey of the programme."""
+    template = templates_data.TEMPLATES.get(template_key)
+    if template is None:
+        raise ValidationError({"template": _("Unknown survey template.")})
+    fields = dict(template["survey"])
+    if title:
+        fields["title"] = title
+    survey = survey_create(programme=programme, created_by=created_by, **fields)
+    for spec in template["questions"]:
+        spec = dict(spec)
+        choices = spec.pop("choices", None)
+        question_create(survey=survey, choices=choices, **spec)
+    return survey
+
+
+@transaction.atomic
+def survey_update(*, survey: Survey, **fields) -> Survey:
+    """Change a survey's descriptive settings. Status only changes through publish, close and new waves."""
+    for name, value in _only(fields, SURVEY_FIELDS).items():
+        setattr(survey, name, value)
+    survey.full_clean()
+    survey.save()
+    return survey
+
+
+def _current_wave(survey: Survey) -> Wave:
+    return survey.waves.order_by("-number").first()
+
+
+@transaction.atomic
+def survey_publish(*, survey: Survey) -> Survey:
+    """Open a draft survey for answers; its first wave starts today."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status != Survey.Status.DRAFT:
+        raise ValidationError(_("Only a draft survey can be published."))
+    if not survey.questions.exists():
+        raise ValidationError(_("Add at least one question before publishing the survey."))
+    survey.status = Survey.Status.OPEN
+    survey.save(update_fields=["status", "updated_at"])
+    wave = _current_wave(survey)
+    wave.status = Wave.Status.OPEN
+    wave.starts_on = wave.starts_on or timezone.localdate()
+    wave.save(update_fields=["status", "starts_on"])
+    return survey
+
+
+@transaction.atomic
+def survey_close(*, survey: Survey) -> Survey:
+    """Stop taking answers; the running wave ends today."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status != Survey.Status.OPEN:
+        raise ValidationError(_("Only an open survey can be closed."))
+    survey.status = Survey.Status.CLOSED
+    survey.save(update_fields=["status", "updated_at"])
+    survey.waves.filter(status=Wave.Status.OPEN).update(
+        status=Wave.Status.CLOSED, ends_on=timezone.localdate()
+    )
+    return survey
+
+
+@transaction.atomic
+def wave_start(*, survey: Survey, label: str = "") -> Wave:
+    """Start a new field period with the same questions, e.g. after a measure. Closes the running wave."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if survey.status == Survey.Status.DRAFT:
+        raise ValidationError(_("Publish the survey before starting another wave."))
+    today = timezone.localdate()
+    survey.waves.filter(status=Wave.Status.OPEN).update(status=Wave.Status.CLOSED, ends_on=today)
+    number = (survey.waves.aggregate(m=Max("number"))["m"] or 0) + 1
+    wave = Wave(survey=survey, number=number, label=label, starts_on=today, status=Wave.Status.OPEN)
+    wave.full_clean()
+    wave.save()
+    if survey.status != Survey.Status.OPEN:
+        survey.status = Survey.Status.OPEN
+        survey.save(update_fields=["status", "updated_at"])
+    return wave
+
+
+@transaction.atomic
+def survey_delete(*, survey: Survey) -> None:
+    """Delete a survey that has no responses yet."""
+    if Response.objects.filter(wave__survey=survey).exists():
+        raise ValidationError(_("A survey with responses cannot be deleted; close it instead."))
+    Evidence.objects.filter(question__survey=survey).update(question=None)
+    survey.delete()
+
+
+# --- Questions and choices ---------------------------------------------------------------------------
+
+
+def _unique_code(base: str, taken: set[str], fallback: str) -> str:
+    code = slugify(base).replace("-", "_")[:40] or fallback
+    candidate, suffix = code, 2
+    while candidate in taken:
+        candidate = f"{code}_{suffix}"
+        suffix += 1
+    return candidate
+
+
+def _normalise_choices(question_type: str, choices: Iterable[Mapping] | None) -> list[dict]:
+    choices = [dict(c) for c in (choices or []) if (c.get("label") or "").strip()]
+    if question_type not in CHOICE_TYPES:
+        if choices:
+            raise ValidationError({"choices": _("Only choice questions have answer options.")})
+        return []
+    minimum = 2 if question_type == QuestionType.SINGLE_CHOICE else 1
+    if len(choices) < minimum:
+        raise ValidationError({"choices": _("Give at least %(min)d answer options.") % {"min": minimum}})
+    taken: set[str] = set()
+    result = []
+    for index, choice in enumerate(choices, start=1):
+        label = choice["label"].strip()
+        code = (choice.get("code") or "").strip()
+        if code:
+            if code in taken:
+                raise ValidationError({"choices": _("The code “%(code)s” appears twice.") % {"code": code}})
+        else:
+            code = _unique_code(label, taken, f"c{index}")
+        taken.add(code)
+        result.append(
+            {
+                "code": code,
+                "label": label,
+                "label_en": (choice.get("label_en") or "").strip(),
+                "position": index,
+            }
+        )
+    return result
+
+
+def _save_choices(question: Question, choices: list[dict]) -> None:
+    existing = {choice.code: choice for choice in question.choices.all()}
+    wanted = {choice["code"] for choice in choices}
+    removed = [choice for code, choice in existing.items() if code not in wanted]
+    used = Answer.objects.filter(choice__in=removed).values_list("choice__label", flat=True).distinct()
+    if removed and used:
+        raise ValidationError(
+            {
+                "choices": _("These options already have answers and cannot be removed: %(labels)s")
+                % {"labels": ", ".join(used)}
+            }
+        )
+    Choice.objects.filter(pk__in=[c.pk for c in removed]).delete()
+    for spec in choices:
+        choice = existing.get(spec["code"]) or Choice(question=question, code=spec["code"])
+        choice.label, choice.label_en, choice.position = spec["label"], spec["label_en"], spec["position"]
+        choice.full_clean()
+        choice.save()
+
+
+@transaction.atomic
+def question_create(*, survey: Survey, choices: Iterable[Mapping] | None = None, **fields) -> Question:
+    """Append a question to the survey (with its answer options for choice questions)."""
+    fields = _only(fields, QUESTION_FIELDS)
+    taken = set(survey.questions.values_list("code", flat=True))
+    position = (survey.questions.aggregate(m=Max("position"))["m"] or 0) + 1
+    if not fields.get("code"):
+        fields["code"] = _unique_code(fields.get("text", "")[:30], taken, f"q{position}")
+    elif fields["code"] in taken:
+        raise ValidationError({"code": _("Another question of this survey already uses this code.")})
+    question = Question(survey=survey, position=position, **fields)
+    normalised = _normalise_choices(question.type, choices)
+    question.full_clean()
+    question.save()
+    _save_choices(question, normalised)
+    return question
+
+
+@transaction.atomic
+def question_update(*, question: Question, choices: Iterable[Mapping] | None = None, **fields) -> Question:
+    """Change a question. Its type is fixed once answers exist, so earlier answers keep their meaning."""
+    fields = _only(fields, QUESTION_FIELDS)
+    has_answers = question.answers.exists()
+    if "type" in fields and fields["type"] != question.type and has_answers:
+        raise ValidationError(
+            {
+                "type": _(
+                    "The question type cannot change because the question already has answers; "
+                    "earlier answers would lose their meaning. Add a new question instead."
+                )
+            }
+        )
+    if "code" in fields and fields["code"] != question.code:
+        if not fields["code"]:
+            fields.pop("code")
+        elif question.survey.questions.filter(code=fields["code"]).exclude(pk=question.pk).exists():
+            raise ValidationError({"code": _("Another question of this survey already uses this code.")})
+    for name, value in fields.items():
+        setattr(question, name, value)
+    question.full_clean()
+    question.save()
+    if question.type in CHOICE_TYPES:
+        if choices is None and not question.choices.exists():
+            choices = []
+        if choices is not None:
+            _save_choices(question, _normalise_choices(question.type, choices))
+    else:
+        _normalise_choices(question.type, choices)
+        question.choices.all().delete()
+    return question
+
+
+@transaction.atomic
+def question_delete(*, question: Question) -> None:
+    if question.answers.exists():
+        raise ValidationError(
+            _("This question already has answers and cannot be deleted; its results would be lost.")
+        )
+    survey = question.survey
+    question.delete()
+    _renumber(survey)
+
+
+def _renumber(survey: Survey) -> None:
+    for index, question in enumerate(survey.questions.order_by("position", "id"), start=1):
+        if question.position != index:
+            question.position = index
+            question.save(update_fields=["position"])
+
+
+@transaction.atomic
+def question_move(*, question: Question, direction: str) -> Question:
+    """Move a question one place up or down."""
+    if direction not in {"up", "down"}:
+        raise ValidationError(_("Unknown direction."))
+    survey = question.survey
+    _renumber(survey)
+    ordered = list(survey.questions.order_by("position", "id"))
+    index = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
+    other_index = index - 1 if direction == "up" else index + 1
+    if 0 <= other_index < len(ordered):
+        this, other = ordered[index], ordered[other_index]
+        this.position, other.position = other.position, this.position
+        this.save(update_fields=["position"])
+        other.save(update_fields=["position"])
+        question.position = this.position
+    return question
+
+
+# --- Collection points -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def collection_point_create(*, survey: Survey, name: str) -> CollectionPoint:
+    name = (name or "").strip()
+    if survey.collection_points.filter(name=name).exists():
+        raise ValidationError({"name": _("This survey already has a collection point with this name.")})
+    point = CollectionPoint(survey=survey, name=name)
+    point.full_clean()
+    point.save()
+    return point
+
+
+@transaction.atomic
+def collection_point_delete(*, point: CollectionPoint) -> None:
+    """Delete a collection point; its responses stay, without the place."""
+    point.delete()
+
+
+# --- Public responses --------------------------------------------------------------------------------
+
+
+def client_hash(ip: str | None, *, day=None) -> str:
+    """A keyed hash of the client address that changes daily, so it can't be reversed or linked over days."""
+    if not ip:
+        return ""
+    day = day or timezone.localdate()
+    message = f"{day.isoformat()}|{ip}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [v for v in value if v not in (None, "")]
+    return [] if value == "" else [value]
+
+
+def _parse_number(value) -> Decimal:
+    if isinstance(value, bool):
+        raise InvalidOperation
+    if isinstance(value, str):
+        value = value.strip().replace(",", ".")
+    number = Decimal(str(value))
+    if not number.is_finite():
+        raise InvalidOperation
+    return number
+
+
+def _validate_one(question: Question, raw, language: str) -> tuple[list[dict], str | None]:
+    """Cleaned answer rows for one question, or an error message."""
+    values = _as_list(raw)
+    if not values:
+        if question.required:
+            return [], _("Please answer this question.")
+        return [], None
+    if question.type in CHOICE_TYPES:
+        by_code = {choice.code: choice for choice in question.choices.all()}
+        if any(not isinstance(v, str) for v in values) or len(set(values)) != len(values):
+            return [], _("Please choose from the options given.")
+        if question.type == QuestionType.SINGLE_CHOICE and len(values) > 1:
+            return [], _("Please choose only one option.")
+        unknown = [v for v in values if v not in by_code]
+        if unknown:
+            return [], _("Please choose from the options given.")
+        if question.max_selections and len(values) > question.max_selections:
+            return [], _("Please choose at most %(max)d options.") % {"max": question.max_selections}
+        return [{"choice": by_code[v]} for v in values], None
+    if len(values) > 1:
+        return [], _("Please give only one answer.")
+    value = values[0]
+    if question.type in TEXT_TYPES:
+        if not isinstance(value, str):
+            return [], _("Please enter text.")
+        text = value.strip()
+        if not text:
+            return ([], _("Please answer this question.")) if question.required else ([], None)
+        limit = TEXT_LIMITS[question.type]
+        if len(text) > limit:
+            return [], _("Please shorten your answer to at most %(max)d characters.") % {"max": limit}
+        return [{"text": text}], None
+    try:
+        number = _parse_number(value)
+    except (InvalidOperation, ValueError, TypeError):
+        return [], _("Please enter a number.")
+    scale = SCALE_TYPES.get(question.type)
+    if scale:
+        low, high = scale
+        if number != number.to_integral_value() or not low <= number <= high:
+            return [], _("Please choose a whole number from %(low)d to %(high)d.") % {
+                "low": low,
+                "high": high,
+            }
+        return [{"number": number.quantize(Decimal("1"))}], None
+    if question.min_value is not None and number < question.min_value:
+        return [], _("Please enter a number of at least %(min)s.") % {
+            "min": format(question.min_value.normalize(), "f")
+        }
+    if question.max_value is not None and number > question.max_value:
+        return [], _("Please enter a number of at most %(max)s.") % {
+            "max": format(question.max_value.normalize(), "f")
+        }
+    if abs(number) > NUMBER_LIMIT:
+        return [], _("This number is too large.")
+    return [{"number": number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)}], None
+
+
+def answers_validate(*, survey: Survey, answers: Mapping, language: str = "de", questions=None) -> list[dict]:
+    """Check every answer against its question; raise ValidationError keyed by question code."""
+    if not isinstance(answers, Mapping):
+        raise ValidationError({"answers": _("Answers must be given per question code.")})
+    questions = (
+        list(questions) if questions is not None else list(survey.questions.prefetch_related("choices"))
+    )
+    by_code = {question.code: question for question in questions}
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(set(answers) - set(by_code))
+    if unknown:
+        errors["answers"] = [_("Unknown questions: %(codes)s") % {"codes": ", ".join(map(str, unknown))}]
+    rows: list[dict] = []
+    for question in questions:
+        cleaned, error = _validate_one(question, answers.get(question.code), language)
+        if error:
+            errors[question.code] = [error]
+        for row in cleaned:
+            rows.append({"question": question, **row})
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
+@transaction.atomic
+def response_submit(
+    *,
+    survey: Survey,
+    answers: Mapping,
+    collection_point: CollectionPoint | None = None,
+    language: str = "",
+    client_ip: str | None = None,
+    questions=None,
+) -> Response:
+    """Validate and store one anonymous response in the survey's open wave, all answers or none.
+
+    Raises SurveyNotOpen when the survey takes no answers, ValidationError (keyed by question code) otherwise.
+    """
+    if not survey.is_accepting():
+        raise SurveyNotOpen
+    wave = survey.waves.filter(status=Wave.Status.OPEN).order_by("-number").first()
+    if wave is None:
+        raise SurveyNotOpen
+    if collection_point is not None and collection_point.survey_id != survey.pk:
+        raise ValidationError({"collection_point": _("Unknown collection point.")})
+    language = language if language in survey.languages else survey.languages[0]
+    rows = answers_validate(survey=survey, answers=answers, language=language, questions=questions)
+    # Every field of the response is set here from checked values, and the answers were validated above;
+    # a full_clean would only repeat two lookups on the hot path of public submissions.
+    response = Response(
+        wave=wave, collection_point=collection_point, language=language, client_hash=client_hash(client_ip)
+    )
+    response.save()
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                response=response,
+                question=row["question"],
+                choice=row.get("choice"),
+                number=row.get("number"),
+                text=row.get("text", ""),
+            )
+            for row in rows
+        ]
+    )
+    return response
+
+
+# --- Findings ----------------------------------------------------------------------------------------
+
+FINDING_FIELDS = {"statement", "description", "journey_stage", "target_group", "priority", "status"}
+
+
+@transaction.atomic
+def finding_create(*, programme: Programme, created_by=None, **fields) -> Finding:
+    finding = Finding(programme=programme, created_by=created_by, **_only(fields, FINDING_FIELDS))
+    finding.full_clean()
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def finding_update(*, finding: Finding, **fields) -> Finding:
+    for name, value in _only(fields, FINDING_FIELDS).items():
+        setattr(finding, name, value)
+    finding.full_clean()
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def finding_delete(*, finding: Finding) -> None:
+    finding.delete()
+
+
+@transaction.atomic
+def evidence_add(
+    *, finding: Finding, kind: str, label: str, url: str = "", question: Question | None = None, snapshot=None
+) -> Evidence:
+    if question is not None and question.survey.programme_id != finding.programme_id:
+        raise ValidationError({"question": _("The question belongs to another programme.")})
+    evidence = Evidence(
+        finding=finding, kind=kind, label=label, url=url, question=question, snapshot=snapshot or {}
+    )
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_add_survey_result(*, finding: Finding, question: Question, filters=None) -> Evidence:
+    """Attach a question's current figures (under the given filters) to a finding, frozen as they are now."""
+    from .selectors import question_snapshot
+
+    snapshot = question_snapshot(question, filters)
+    label = _("Survey “%(survey)s”: %(question)s") % {
+        "survey": question.survey.title,
+        "question": question.text,
+    }
+    return evidence_add(
+        finding=finding,
+        kind=Evidence.Kind.SURVEY_RESULT,
+        label=label[:300],
+        question=question,
+        snapshot=snapshot,
+    )
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence) -> None:
+    evidence.delete()
+
+
+class ImportErrors(ValidationError):
+    """The rows that failed, each with its row number (as in the file, header = 1) and column."""
+
+    def __init__(self, errors: list[dict]):
+        self.rows = errors
+        super().__init__([f"{e['row']}/{e['column']}: {e['message']}" for e in errors[:50]])
+
+
+@transaction.atomic
+def responses_import(
+    *,
+    survey: Survey,
+    wave: Wave,
+    records: list[Mapping],
+    columns: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+) -> int:
+    """Validate every record like a web submission and store all of them, or none (ImportErrors).
+
+    ``columns`` names the file column of each question code, for the error list; ``dry_run`` only validates.
+    """
+    if wave.survey_id != survey.pk:
+        raise ValidationError({"wave": _("The wave belongs to another survey.")})
+    columns = columns or {}
+    questions = list(survey.questions.prefetch_related("choices"))
+    errors: list[dict] = []
+    validated = []
+    for number, record in enumerate(records, start=2):
+        try:
+            validated.append(answers_validate(survey=survey, answers=record, questions=questions))
+        except ValidationError as error:
+            for code, messages in error.message_dict.items():
+                errors.extend(
+                    {"row": number, "column": columns.get(code, code), "message": message}
+                    for message in messages
+                )
+    if errors:
+        raise ImportErrors(errors)
+    if dry_run:
+        return len(validated)
+    language = survey.languages[0]
+    responses = Response.objects.bulk_create(
+        [Response(wave=wave, language=language) for _ in validated], batch_size=1000
+    )
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                response=response,
+                question=row["question"],
+                choice=row.get("choice"),
+                number=row.get("number"),
+                text=row.get("text", ""),
+            )
+            for response, rows in zip(responses, validated, strict=True)
+            for row in rows
+        ],
+        batch_size=2000,
+    )
+    return len(responses)
+
+
+# --- Readiness self-check ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def readiness_assess(
+    *,
+    programme: Programme,
+    assessed_by=None,
+    levels: Mapping[str, int],
+    notes: Mapping[str, str] | None = None,
+    comment: str = "",
+) -> ReadinessAssessment:
+    """Record a self-check with a level 0–4 for every dimension; earlier checks stay as history."""
+    notes = notes or {}
+    missing = [label for value, label in ReadinessDimension.choices if value not in levels]
+    if missing:
+        raise ValidationError(
+            {"levels": _("Please rate every dimension: %(names)s") % {"names": ", ".join(map(str, missing))}}
+        )
+    unknown = set(levels) - set(ReadinessDimension.values)
+    if unknown:
+        raise ValidationError(
+            {"levels": _("Unknown dimensions: %(names)s") % {"names": ", ".join(sorted(unknown))}}
+        )
+    assessment = ReadinessAssessment(programme=programme, assessed_by=assessed_by, comment=comment)
+    assessment.full_clean()
+    assessment.save()
+    scores = []
+    for dimension in ReadinessDimension.values:
+        score = ReadinessScore(
+            assessment=assessment, dimension=dimension, level=levels[dimension], note=notes.get(dimension, "")
+        )
+        score.full_clean(exclude=["assessment"])
+        scores.append(score)
+    ReadinessScore.objects.bulk_create(scores)
+    return assessment

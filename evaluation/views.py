@@ -1,0 +1,658 @@
+"""Browser pages of Evaluation inside a programme. Thin: they call services and selectors."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from programmes.views import apply_validation_error
+from programmes.views_base import ProgrammeMixin
+
+from . import exporters, gates, selectors, services
+from .forms import (
+    CollectionPointForm,
+    FindingForm,
+    ImportUploadForm,
+    QuestionForm,
+    ReadinessForm,
+    ResultsFilterForm,
+    SurveyCreateForm,
+    SurveyForm,
+    WaveForm,
+)
+from .models import Evidence, Finding, Survey
+from .qr import absolute_url, qr_bytes
+from .results import chart_payload, parse_result_filters
+
+EDIT = "programmes.edit_content"
+
+
+class EvaluationOverviewView(ProgrammeMixin, TemplateView):
+    """The E start page: surveys, findings and how far the gate criteria are met."""
+
+    template_name = "evaluation/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        programme = self.programme
+        findings = list(selectors.programme_findings(programme)[:5])
+        context.update(
+            surveys=list(selectors.programme_surveys(programme)),
+            findings=findings,
+            finding_count=selectors.programme_findings(programme).count(),
+            criteria=[criterion(programme) for _key, criterion in gates.CRITERIA],
+        )
+        latest = selectors.readiness_history(programme, limit=1)
+        context["readiness"] = selectors.readiness_rows(latest[0]) if latest else None
+        return context
+
+
+class SurveyMixin(ProgrammeMixin):
+    @cached_property
+    def survey(self) -> Survey:
+        return get_object_or_404(Survey.objects.filter(programme=self.programme), pk=self.kwargs["survey"])
+
+    def get_context_data(self, **kwargs):
+        kwargs["survey"] = self.survey
+        return super().get_context_data(**kwargs)
+
+    def survey_redirect(self):
+        return redirect(self.survey.get_absolute_url())
+
+
+class SurveyCreateView(ProgrammeMixin, FormView):
+    template_name = "evaluation/survey_form.html"
+    form_class = SurveyCreateForm
+    permission_required = EDIT
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        template_key = data.pop("template")
+        try:
+            if template_key:
+                survey = services.survey_create_from_template(
+                    programme=self.programme,
+                    template_key=template_key,
+                    created_by=self.request.user,
+                    title=data.get("title") or "",
+                )
+                services.survey_update(
+                    survey=survey, **{k: v for k, v in data.items() if v not in ("", None)}
+                )
+            else:
+                survey = services.survey_create(
+                    programme=self.programme, created_by=self.request.user, **data
+                )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Survey “%(title)s” created as a draft.") % {"title": survey.title})
+        return redirect(survey.get_absolute_url())
+
+
+class SurveyUpdateView(SurveyMixin, FormView):
+    template_name = "evaluation/survey_form.html"
+    form_class = SurveyForm
+    permission_required = EDIT
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.survey}
+
+    def form_valid(self, form):
+        try:
+            services.survey_update(survey=self.survey, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Changes saved."))
+        return self.survey_redirect()
+
+
+class SurveyDetailView(SurveyMixin, TemplateView):
+    """The survey builder: questions in order, waves, collection points and the public link."""
+
+    template_name = "evaluation/survey_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        survey = self.survey
+        context.update(
+            questions=selectors.survey_questions(survey),
+            waves=selectors.survey_waves(survey),
+            points=selectors.survey_collection_points(survey),
+            public_url=absolute_url(survey.public_path()),
+            point_form=kwargs.get("point_form") or CollectionPointForm(),
+            wave_form=WaveForm(),
+        )
+        return context
+
+
+class SurveyActionView(SurveyMixin, View):
+    """Publish, close, start a new wave or delete (POST only)."""
+
+    permission_required = EDIT
+    action = ""
+
+    def post(self, request, *args, **kwargs):
+        survey = self.survey
+        try:
+            if self.action == "publish":
+                services.survey_publish(survey=survey)
+                messages.success(request, _("The survey is open for answers."))
+            elif self.action == "close":
+                services.survey_close(survey=survey)
+                messages.success(request, _("The survey is closed."))
+            elif self.action == "wave":
+                form = WaveForm(request.POST)
+                label = form.cleaned_data["label"] if form.is_valid() else ""
+                wave = services.wave_start(survey=survey, label=label)
+                messages.success(request, _("%(wave)s has started.") % {"wave": wave.display_name})
+            elif self.action == "delete":
+                services.survey_delete(survey=survey)
+                messages.success(request, _("Survey deleted."))
+                return redirect("programmes:evaluation", **self.programme.url_kwargs)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return self.survey_redirect()
+
+
+class QuestionFormView(SurveyMixin, FormView):
+    template_name = "evaluation/question_form.html"
+    form_class = QuestionForm
+    permission_required = EDIT
+
+    @cached_property
+    def question(self):
+        if "question" not in self.kwargs:
+            return None
+        return get_object_or_404(
+            self.survey.questions.prefetch_related("choices"), pk=self.kwargs["question"]
+        )
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.question is not None:
+            kwargs["instance"] = self.question
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        has_answers = bool(self.question and self.question.answers.exists())
+        kwargs.update(question=self.question, has_answers=has_answers)
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        fields, choices = form.service_fields()
+        try:
+            if self.question is None:
+                services.question_create(survey=self.survey, choices=choices, **fields)
+            else:
+                services.question_update(question=self.question, choices=choices, **fields)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            if hasattr(error, "error_dict") and "choices" in error.error_dict:
+                form.add_error("choices_text", error.error_dict["choices"])
+            return self.form_invalid(form)
+        messages.success(self.request, _("Question saved."))
+        return self.survey_redirect()
+
+
+class QuestionActionView(SurveyMixin, View):
+    permission_required = EDIT
+    action = ""
+
+    def post(self, request, *args, **kwargs):
+        question = get_object_or_404(self.survey.questions, pk=kwargs["question"])
+        try:
+            if self.action == "delete":
+                services.question_delete(question=question)
+                messages.success(request, _("Question deleted."))
+            else:
+                services.question_move(question=question, direction=request.POST.get("direction", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(self.survey.get_absolute_url() + f"#question-{question.pk}")
+
+
+class CollectionPointCreateView(SurveyDetailView):
+    """Adds a collection point; on a form error the builder page shows again with the error."""
+
+    permission_required = EDIT
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = CollectionPointForm(request.POST)
+        if form.is_valid():
+            try:
+                services.collection_point_create(survey=self.survey, name=form.cleaned_data["name"])
+                messages.success(request, _("Collection point added."))
+                return redirect(self.survey.get_absolute_url() + "#points")
+            except ValidationError as error:
+                apply_validation_error(form, error)
+        return self.render_to_response(self.get_context_data(point_form=form), status=400)
+
+
+class CollectionPointDeleteView(SurveyMixin, View):
+    permission_required = EDIT
+
+    def post(self, request, *args, **kwargs):
+        point = get_object_or_404(self.survey.collection_points, pk=kwargs["point"])
+        services.collection_point_delete(point=point)
+        messages.success(request, _("Collection point “%(name)s” deleted.") % {"name": point.name})
+        return redirect(self.survey.get_absolute_url() + "#points")
+
+
+class PublicLinkMixin(SurveyMixin):
+    @cached_property
+    def point(self):
+        if "point" not in self.kwargs:
+            return None
+        return get_object_or_404(self.survey.collection_points, pk=self.kwargs["point"])
+
+    def public_url(self) -> str:
+        target = self.point or self.survey
+        return absolute_url(target.public_path())
+
+    def file_stem(self) -> str:
+        stem = slugify(self.survey.title)[:40] or "survey"
+        return f"qr-{stem}-{slugify(self.point.name)[:30]}" if self.point else f"qr-{stem}"
+
+
+class QRCodeView(PublicLinkMixin, View):
+    kind = "svg"
+
+    def get(self, request, *args, **kwargs):
+        content_type = "image/svg+xml" if self.kind == "svg" else "image/png"
+        response = HttpResponse(qr_bytes(self.public_url(), kind=self.kind), content_type=content_type)
+        if request.GET.get("download"):
+            response["Content-Disposition"] = f'attachment; filename="{self.file_stem()}.{self.kind}"'
+        return response
+
+
+class PosterView(PublicLinkMixin, TemplateView):
+    """A printable A4 poster with the QR code and the link."""
+
+    template_name = "evaluation/poster.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kwargs_ = {**self.programme.url_kwargs, "survey": self.survey.pk}
+        if self.point:
+            qr_url = reverse("programmes:evaluation:point_qr_svg", kwargs={**kwargs_, "point": self.point.pk})
+        else:
+            qr_url = reverse("programmes:evaluation:survey_qr_svg", kwargs=kwargs_)
+        context.update(point=self.point, public_url=self.public_url(), qr_url=qr_url)
+        return context
+
+
+class ResultsView(SurveyMixin, TemplateView):
+    """Results with charts and tables; filter by wave, collection point and segment. Fixed query count."""
+
+    template_name = "evaluation/results.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        survey = self.survey
+        questions = selectors.survey_questions(survey)
+        waves = selectors.survey_waves(survey)
+        points = list(survey.collection_points.all())
+        form = ResultsFilterForm(self.request.GET or None, waves=waves, points=points, questions=questions)
+        filter_errors: list[str] = []
+        try:
+            filters = parse_result_filters(
+                survey, self.request.GET, waves=waves, points=points, questions=questions
+            )
+        except ValidationError as error:
+            filters = selectors.ResultFilters()
+            filter_errors = error.messages
+        results = selectors.survey_results(survey, filters, questions=questions)
+        for item in results["questions"]:
+            item["chart"] = chart_payload(item)
+            item["chart_id"] = f"chart-data-{item['id']}"
+        context.update(
+            results=results,
+            filter_form=form,
+            filter_errors=filter_errors,
+            filters=filters,
+            waves=waves,
+        )
+        return context
+
+
+class TextAnswersView(SurveyMixin, TemplateView):
+    template_name = "evaluation/text_answers.html"
+    paginate_by = 25
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        question = get_object_or_404(self.survey.questions, pk=self.kwargs["question"])
+        if not question.is_text:
+            raise Http404
+        search = self.request.GET.get("q", "").strip()[:100]
+        wave = None
+        if self.request.GET.get("wave", "").isdigit():
+            wave = self.survey.waves.filter(pk=self.request.GET["wave"]).first()
+        answers = selectors.text_answers(question, search=search, wave=wave)
+        page = Paginator(answers, self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(
+            question=question, page=page, search=search, wave=wave, waves=list(self.survey.waves.all())
+        )
+        return context
+
+
+class WaveComparisonView(SurveyMixin, TemplateView):
+    template_name = "evaluation/compare.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["comparison"] = selectors.wave_comparison(self.survey)
+        return context
+
+
+class ExportView(SurveyMixin, View):
+    """Responses as CSV or XLSX, one row per response, streamed."""
+
+    permission_required = EDIT
+    kind = "csv"
+
+    def get(self, request, *args, **kwargs):
+        return exporters.export_response(self.survey, kind=self.kind)
+
+
+# --- Findings ----------------------------------------------------------------------------------------
+
+
+class FindingListView(ProgrammeMixin, TemplateView):
+    template_name = "evaluation/finding_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["findings"] = list(selectors.programme_findings(self.programme))
+        return context
+
+
+class FindingFormView(ProgrammeMixin, FormView):
+    """Create or edit a finding; from a results chart it carries the question and filters as evidence."""
+
+    template_name = "evaluation/finding_form.html"
+    form_class = FindingForm
+    permission_required = EDIT
+
+    @cached_property
+    def finding(self):
+        if "finding" not in self.kwargs:
+            return None
+        return get_object_or_404(
+            Finding.objects.filter(programme=self.programme).prefetch_related("evidence"),
+            pk=self.kwargs["finding"],
+        )
+
+    def source_question(self, data):
+        """The question (and filters) the finding is created from, validated against this programme."""
+        question_id = data.get("question")
+        if not question_id or not str(question_id).isdigit():
+            return None, None
+        from .models import Question
+
+        question = (
+            Question.objects.filter(survey__programme=self.programme, pk=question_id)
+            .select_related("survey")
+            .first()
+        )
+        if question is None:
+            return None, None
+        survey = question.survey
+        params = {
+            "wave": data.get("wave") or "",
+            "collection_point": data.get("collection_point") or "",
+            "segment_choice": data.get("segment_choice") or "",
+        }
+        try:
+            filters = parse_result_filters(
+                survey,
+                params,
+                waves=list(survey.waves.all()),
+                points=list(survey.collection_points.all()),
+                questions=selectors.survey_questions(survey),
+            )
+        except ValidationError:
+            filters = None
+        return question, filters
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.finding is None:
+            question, _filters = self.source_question(self.request.GET)
+            if question is not None:
+                initial.update(
+                    question=question.pk,
+                    wave=self.request.GET.get("wave"),
+                    collection_point=self.request.GET.get("collection_point"),
+                    segment_choice=self.request.GET.get("segment_choice"),
+                    journey_stage=question.journey_stage,
+                    target_group=question.target_group,
+                )
+        return initial
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.finding is not None:
+            kwargs["instance"] = self.finding
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs["finding"] = self.finding
+        context = super().get_context_data(**kwargs)
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        context["source_question"], _filters = (
+            self.source_question(data) if self.finding is None else (None, None)
+        )
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            if self.finding is None:
+                finding = services.finding_create(
+                    programme=self.programme, created_by=self.request.user, **form.finding_fields()
+                )
+                question, filters = self.source_question(data)
+                if question is not None:
+                    services.evidence_add_survey_result(finding=finding, question=question, filters=filters)
+            else:
+                finding = services.finding_update(finding=self.finding, **form.finding_fields())
+            if data.get("evidence_url"):
+                services.evidence_add(
+                    finding=finding,
+                    kind=Evidence.Kind.URL,
+                    label=data["evidence_label"],
+                    url=data["evidence_url"],
+                )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Finding saved."))
+        return redirect("programmes:evaluation:finding_list", **self.programme.url_kwargs)
+
+
+class FindingDeleteView(ProgrammeMixin, View):
+    permission_required = EDIT
+
+    def post(self, request, *args, **kwargs):
+        finding = get_object_or_404(Finding.objects.filter(programme=self.programme), pk=kwargs["finding"])
+        services.finding_delete(finding=finding)
+        messages.success(request, _("Finding deleted."))
+        return redirect("programmes:evaluation:finding_list", **self.programme.url_kwargs)
+
+
+class EvidenceDeleteView(ProgrammeMixin, View):
+    permission_required = EDIT
+
+    def post(self, request, *args, **kwargs):
+        evidence = get_object_or_404(
+            Evidence.objects.filter(finding__programme=self.programme), pk=kwargs["evidence"]
+        )
+        services.evidence_delete(evidence=evidence)
+        messages.success(request, _("Evidence removed."))
+        return redirect(
+            "programmes:evaluation:finding_edit", **self.programme.url_kwargs, finding=evidence.finding_id
+        )
+
+
+class ImportView(SurveyMixin, TemplateView):
+    """Import responses in three steps: upload, match columns to questions (with a preview), import."""
+
+    template_name = "evaluation/import.html"
+    permission_required = EDIT
+    cache_seconds = 3600
+
+    def cache_key(self, token: str) -> str:
+        return f"evaluation:import:{self.request.user.pk}:{self.survey.pk}:{token}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("upload_form", ImportUploadForm(waves=selectors.survey_waves(self.survey)))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        import secrets
+
+        from django.core.cache import cache
+
+        from . import importers
+
+        survey = self.survey
+        waves = selectors.survey_waves(survey)
+        questions = selectors.survey_questions(survey)
+        token = request.POST.get("token", "")
+        if not token:
+            form = ImportUploadForm(request.POST, request.FILES, waves=waves)
+            if not form.is_valid():
+                return self.render_to_response(self.get_context_data(upload_form=form), status=400)
+            try:
+                table = importers.read_table(form.cleaned_data["file"])
+            except ValidationError as error:
+                apply_validation_error(form, error)
+                return self.render_to_response(self.get_context_data(upload_form=form), status=400)
+            token = secrets.token_urlsafe(16)
+            stored = {"header": table.header, "rows": table.rows, "wave": form.cleaned_data["wave"]}
+            cache.set(self.cache_key(token), stored, self.cache_seconds)
+            mapping = importers.auto_mapping(table.header, questions)
+            return self.render_step(token, stored, mapping, questions, preview=False)
+        stored = cache.get(self.cache_key(token))
+        if stored is None:
+            messages.error(request, _("The uploaded file has expired. Please upload it again."))
+            return redirect("programmes:evaluation:import", **self.programme.url_kwargs, survey=survey.pk)
+        targets = importers.mapping_choices(questions)
+        mapping = {}
+        for index in range(len(stored["header"])):
+            target = request.POST.get(f"map_{index}", "")
+            if target in targets:
+                mapping[index] = target
+        confirm = request.POST.get("confirm") == "1"
+        return self.render_step(token, stored, mapping, questions, preview=True, confirm=confirm)
+
+    def render_step(self, token, stored, mapping, questions, *, preview: bool, confirm: bool = False):
+        from django.core.cache import cache
+
+        from . import importers
+
+        table = importers.Table(header=stored["header"], rows=stored["rows"])
+        wave = next((w for w in selectors.survey_waves(self.survey) if w.pk == stored["wave"]), None)
+        errors, count = [], None
+        if preview and wave is not None:
+            records = importers.records_from_rows(table, mapping, questions)
+            columns = {}
+            for index, target in mapping.items():
+                columns.setdefault(target.split("__", 1)[0], table.header[index])
+            try:
+                count = services.responses_import(
+                    survey=self.survey, wave=wave, records=records, columns=columns, dry_run=not confirm
+                )
+            except services.ImportErrors as error:
+                errors = error.rows
+            else:
+                if confirm:
+                    cache.delete(self.cache_key(token))
+                    messages.success(
+                        self.request,
+                        _("%(count)d responses imported into %(wave)s.") % {"count": count, "wave": wave},
+                    )
+                    return redirect(
+                        "programmes:evaluation:results", **self.programme.url_kwargs, survey=self.survey.pk
+                    )
+        targets = importers.mapping_choices(questions)
+        columns = [
+            {
+                "index": index,
+                "name": name,
+                "target": mapping.get(index, ""),
+                "sample": [r[index] for r in table.rows[:3]],
+            }
+            for index, name in enumerate(table.header)
+        ]
+        context = self.get_context_data(
+            step="preview" if preview else "mapping",
+            token=token,
+            columns=columns,
+            targets=list(targets.items()),
+            row_count=len(table.rows),
+            wave=wave,
+            errors=errors[:200],
+            error_count=len(errors),
+            valid_count=count,
+        )
+        return self.render_to_response(context, status=400 if errors else 200)
+
+
+class ReadinessView(ProgrammeMixin, FormView):
+    """The readiness self-check: the latest levels as a radar chart and table, the history, a new check."""
+
+    template_name = "evaluation/readiness.html"
+    form_class = ReadinessForm
+
+    @cached_property
+    def history(self):
+        return selectors.readiness_history(self.programme)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "latest": self.history[0] if self.history else None}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        latest = self.history[0] if self.history else None
+        rows = selectors.readiness_rows(latest)
+        context.update(
+            latest=latest,
+            rows=rows,
+            history=[{"assessment": a, "rows": selectors.readiness_rows(a)} for a in self.history],
+            chart={
+                "kind": "radar",
+                "labels": [row["label"] for row in rows],
+                "values": [row["level"] for row in rows],
+                "label": _("Level (0–4)"),
+            },
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm(EDIT, self.programme):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.readiness_assess(
+                programme=self.programme, assessed_by=self.request.user, **form.service_fields()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Self-check saved."))
+        return redirect("programmes:evaluation:readiness", **self.programme.url_kwargs)

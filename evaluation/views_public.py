@@ -1,0 +1,220 @@
+"""The public survey: answered without an account through a link or QR code, on any phone.
+
+No IP address or user agent is stored; abuse is kept down by a hidden honeypot field, a per-client rate
+limit and (by default) one response per browser, remembered in a signed cookie.
+"""
+
+from http import HTTPStatus
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .abuse import HONEYPOT_FIELD, client_ip, rate_limit_exceeded
+from .models import QuestionType, Survey
+
+COOKIE_SALT = "evaluation.answered"
+COOKIE_MAX_AGE = 60 * 60 * 24 * 365
+
+
+def answered_cookie_name(survey: Survey) -> str:
+    return f"answered_{survey.pk}"
+
+
+def has_answered(request, survey: Survey) -> bool:
+    return bool(request.get_signed_cookie(answered_cookie_name(survey), default=None, salt=COOKIE_SALT))
+
+
+def pick_language(request, survey: Survey) -> str:
+    """The language asked for (?lang= or the form), else the browser's if offered, else the survey's first."""
+    for candidate in (request.POST.get("language"), request.GET.get("lang"), translation.get_language()):
+        if candidate and candidate[:2] in survey.languages:
+            return candidate[:2]
+    return survey.languages[0]
+
+
+def field_name(question) -> str:
+    return f"q_{question.code}"
+
+
+def submitted_answers(post, questions) -> dict:
+    """The raw answers of the form, keyed by question code, as the service expects them."""
+    answers = {}
+    for question in questions:
+        name = field_name(question)
+        if question.type == QuestionType.MULTIPLE_CHOICE:
+            values = post.getlist(name)
+            if values:
+                answers[question.code] = values
+        else:
+            value = post.get(name, "")
+            if value != "":
+                answers[question.code] = value
+    return answers
+
+
+def _scale_label(question_type: str, value: int) -> str:
+    if question_type == QuestionType.SCHOOL_GRADE:
+        return {
+            1: _("1 – very good"),
+            2: _("2 – good"),
+            3: _("3 – satisfactory"),
+            4: _("4 – adequate"),
+            5: _("5 – poor"),
+            6: _("6 – insufficient"),
+        }[value]
+    if question_type == QuestionType.LIKERT:
+        return {
+            1: _("1 – do not agree at all"),
+            2: "2",
+            3: "3",
+            4: "4",
+            5: _("5 – fully agree"),
+        }[value]
+    return str(value)
+
+
+def question_views(questions, language: str, values: dict, errors: dict) -> list[dict]:
+    """Everything the template needs per question: texts, options with their checked state, value, error."""
+    views = []
+    previous_section = None
+    for number, question in enumerate(questions, start=1):
+        name = field_name(question)
+        current = values.get(question.code)
+        current_list = [
+            str(v) for v in (current if isinstance(current, list) else [current] if current else [])
+        ]
+        options = []
+        if question.has_choices:
+            options = [
+                {"value": c.code, "label": c.localized_label(language), "checked": c.code in current_list}
+                for c in question.choices.all()
+            ]
+        elif question.scale():
+            low, high = question.scale()
+            options = [
+                {"value": str(v), "label": _scale_label(question.type, v), "checked": str(v) in current_list}
+                for v in range(low, high + 1)
+            ]
+        section = question.section
+        views.append(
+            {
+                "question": question,
+                "number": number,
+                "name": name,
+                "id": f"id_{name}",
+                "text": question.localized_text(language),
+                "help": question.localized_help(language),
+                "required": question.required,
+                "type": question.type,
+                "input": "checkbox" if question.type == QuestionType.MULTIPLE_CHOICE else "radio",
+                "options": options,
+                "value": current_list[0] if current_list and not options else "",
+                "error": " ".join(errors.get(question.code, [])),
+                "section": section.title_en
+                if language == "en" and section and section.title_en
+                else (section.title if section else ""),
+                "new_section": section is not None and section != previous_section,
+                "horizontal": question.type == QuestionType.NPS,
+            }
+        )
+        previous_section = section
+    return views
+
+
+def _render(request, template: str, language: str, context: dict, status: int = HTTPStatus.OK):
+    with translation.override(language):
+        return render(request, template, {"language": language, **context}, status=status)
+
+
+def _not_open(request, survey: Survey, language: str):
+    status = HTTPStatus.GONE if survey.status == Survey.Status.CLOSED else HTTPStatus.OK
+    return _render(request, "evaluation/public/not_open.html", language, {"survey": survey}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer_view(request, token: str, point: str | None = None):
+    survey = selectors.survey_by_token(token)
+    if survey is None:
+        raise Http404
+    collection_point = None
+    if point is not None:
+        collection_point = survey.collection_points.filter(token=point).first()
+        if collection_point is None:
+            raise Http404
+    language = pick_language(request, survey)
+    if not survey.is_accepting():
+        return _not_open(request, survey, language)
+    if survey.one_response_per_browser and has_answered(request, survey):
+        return _render(request, "evaluation/public/thanks.html", language, {"survey": survey, "again": True})
+    questions = selectors.survey_questions(survey)
+    values: dict = {}
+    errors: dict = {}
+    form_error = ""
+    status = HTTPStatus.OK
+    if request.method == "POST":
+        values = submitted_answers(request.POST, questions)
+        if request.POST.get(HONEYPOT_FIELD):
+            # A bot filled the hidden field: answer as if all went well, store nothing.
+            return redirect(reverse("surveys:thanks", kwargs={"token": survey.public_token}))
+        ip = client_ip(request)
+        if rate_limit_exceeded(scope=f"survey:{survey.pk}", ip=ip):
+            form_error = _("Too many answers from this connection. Please try again later.")
+            status = HTTPStatus.TOO_MANY_REQUESTS
+        else:
+            try:
+                services.response_submit(
+                    survey=survey,
+                    answers=values,
+                    collection_point=collection_point,
+                    language=language,
+                    client_ip=ip,
+                    questions=questions,
+                )
+            except services.SurveyNotOpen:
+                return _not_open(request, survey, language)
+            except ValidationError as error:
+                errors = error.message_dict
+                form_error = _("Some answers need your attention. Please check the marked questions.")
+            else:
+                response = redirect(reverse("surveys:thanks", kwargs={"token": survey.public_token}))
+                if survey.one_response_per_browser:
+                    response.set_signed_cookie(
+                        answered_cookie_name(survey),
+                        "1",
+                        salt=COOKIE_SALT,
+                        max_age=COOKIE_MAX_AGE,
+                        httponly=True,
+                        samesite="Lax",
+                        secure=request.is_secure(),
+                    )
+                return response
+    context = {
+        "survey": survey,
+        "collection_point": collection_point,
+        "title": survey.localized("title", language),
+        "intro": survey.localized("intro", language),
+        "privacy_notice": survey.localized("privacy_notice", language),
+        "questions": question_views(questions, language, values, errors),
+        "error_count": len(errors),
+        "form_error": form_error,
+        "honeypot": HONEYPOT_FIELD,
+        "other_languages": [code for code in survey.languages if code != language],
+    }
+    return _render(request, "evaluation/public/answer.html", language, context, status=status)
+
+
+@never_cache
+def thanks_view(request, token: str):
+    survey = selectors.survey_by_token(token)
+    if survey is None:
+        raise Http404
+    language = pick_language(request, survey)
+    return _render(request, "evaluation/public/thanks.html", language, {"survey": survey, "again": False})

@@ -1,0 +1,44 @@
+// Draws the result charts with Chart.js. Each <canvas data-chart-source="ID"> reads its figures from the
+// <script type="application/json" id="ID"> beside it; the table next to the chart holds the same figures.
+document.addEventListener("DOMContentLoaded", () => {
+  if (typeof window.Chart === "undefined") return;
+  const style = getComputedStyle(document.body);
+  const colour = (name, fallback) => (style.getPropertyValue(name) || "").trim() || fallback;
+  const bar = colour("--kern-color-action-default", "#1c3e8c");
+  const text = colour("--kern-color-layout-text-default", "#171a26");
+  document.querySelectorAll("canvas[data-chart-source]").forEach((canvas) => {
+    const source = document.getElementById(canvas.dataset.chartSource);
+    if (!source) return;
+    const data = JSON.parse(source.textContent);
+    if (data.kind === "radar") {
+      canvas.parentElement.style.height = "320px";
+      new window.Chart(canvas, {
+        type: "radar",
+        data: { labels: data.labels, datasets: [{ label: data.label, data: data.values, borderColor: bar, backgroundColor: "rgba(28, 62, 140, 0.2)" }] },
+        options: {
+          maintainAspectRatio: false,
+          animation: false,
+          plugins: { legend: { display: false } },
+          scales: { r: { min: 0, max: 4, ticks: { stepSize: 1, color: text }, pointLabels: { color: text } } },
+        },
+      });
+      return;
+    }
+    const height = data.horizontal ? Math.max(160, data.labels.length * 34) : 220;
+    canvas.parentElement.style.height = `${height}px`;
+    new window.Chart(canvas, {
+      type: "bar",
+      data: { labels: data.labels, datasets: [{ label: data.label, data: data.shares, backgroundColor: bar }] },
+      options: {
+        indexAxis: data.horizontal ? "y" : "x",
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: { legend: { display: false }, tooltip: { callbacks: { label: (ctx) => `${ctx.parsed[data.horizontal ? "x" : "y"]} % (n = ${data.counts[ctx.dataIndex]})` } } },
+        scales: {
+          x: { ticks: { color: text }, beginAtZero: true },
+          y: { ticks: { color: text }, beginAtZero: true },
+        },
+      },
+    });
+  });
+});

@@ -1,0 +1,213 @@
+"""Every Evaluation page and endpoint × every role. Another programme's lead gets 404, never a hint."""
+
+import pytest
+from django.urls import reverse
+
+from evaluation import services
+from tests.evaluation.factories import add_responses
+from tests.permissions import FORBIDDEN, NOT_FOUND, OK, REDIRECT, check_matrix
+
+pytestmark = pytest.mark.django_db
+
+VIEW = {
+    "anonymous": REDIRECT,
+    "stakeholder": OK,
+    "member": OK,
+    "lead": OK,
+    "other_lead": NOT_FOUND,
+    "org_admin": OK,
+}
+EDIT_PAGE = {**VIEW, "stakeholder": FORBIDDEN}
+EDIT_POST = {
+    "anonymous": REDIRECT,
+    "stakeholder": FORBIDDEN,
+    "member": REDIRECT,
+    "lead": REDIRECT,
+    "other_lead": NOT_FOUND,
+    "org_admin": REDIRECT,
+}
+API_VIEW = {
+    "anonymous": 401,
+    "stakeholder": 200,
+    "member": 200,
+    "lead": 200,
+    "other_lead": 404,
+    "org_admin": 200,
+}
+
+
+@pytest.fixture
+def setup(world, survey):
+    add_responses(survey, 3)
+    point = services.collection_point_create(survey=survey, name="Markt")
+    finding = services.finding_create(programme=world.programme, statement="Parken")
+    evidence = services.evidence_add(finding=finding, kind="url", label="Link", url="https://example.org")
+    base = {**world.programme.url_kwargs}
+    return {
+        "survey": survey,
+        "point": point,
+        "finding": finding,
+        "evidence": evidence,
+        "base": base,
+        "s": {**base, "survey": survey.pk},
+        "q": {**base, "survey": survey.pk, "question": survey.questions.get(code="wish").pk},
+        "p": {**base, "survey": survey.pk, "point": point.pk},
+    }
+
+
+def url(name, kwargs):
+    return reverse(f"programmes:evaluation:{name}", kwargs=kwargs)
+
+
+def test_overview(client_as, setup):
+    check_matrix(client_as, reverse("programmes:evaluation", kwargs=setup["base"]), VIEW)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("survey_detail", "s"),
+        ("results", "s"),
+        ("compare", "s"),
+        ("survey_poster", "s"),
+        ("survey_qr_svg", "s"),
+        ("survey_qr_png", "s"),
+        ("text_answers", "q"),
+        ("point_poster", "p"),
+        ("point_qr_svg", "p"),
+        ("point_qr_png", "p"),
+        ("finding_list", "base"),
+    ],
+)
+def test_read_pages(client_as, setup, name, key):
+    check_matrix(client_as, url(name, setup[key]), VIEW)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("survey_create", "base"),
+        ("survey_edit", "s"),
+        ("question_create", "s"),
+        ("question_edit", "q"),
+        ("export_csv", "s"),
+        ("export_xlsx", "s"),
+        ("import", "s"),
+        ("finding_create", "base"),
+    ],
+)
+def test_edit_pages(client_as, setup, name, key):
+    check_matrix(client_as, url(name, setup[key]), EDIT_PAGE)
+
+
+def test_finding_edit_page(client_as, setup):
+    check_matrix(client_as, url("finding_edit", {**setup["base"], "finding": setup["finding"].pk}), EDIT_PAGE)
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "data"),
+    [
+        ("survey_close", "s", {}),
+        ("wave_start", "s", {"label": ""}),
+        ("question_move", "q", {"direction": "up"}),
+        ("point_create", "s", {"name": "Neu"}),
+    ],
+)
+def test_edit_posts(client_as, setup, name, key, data):
+    expected = dict(EDIT_POST)
+    if name == "point_create":
+        # the second and later attempts repeat the name and answer 400 with the form
+        expected.update(lead=400, org_admin=400)
+    check_matrix(client_as, url(name, setup[key]), expected, method="post", data=data)
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs_of"),
+    [
+        ("point_delete", lambda s: s["p"]),
+        ("finding_delete", lambda s: {**s["base"], "finding": s["finding"].pk}),
+        ("evidence_delete", lambda s: {**s["base"], "evidence": s["evidence"].pk}),
+        ("question_delete", lambda s: {**s["s"], "question": s["survey"].questions.get(code="agree").pk}),
+    ],
+)
+def test_deletes(client_as, setup, name, kwargs_of):
+    target = url(name, kwargs_of(setup))
+    for role, status in [("anonymous", 302), ("stakeholder", 403), ("other_lead", 404), ("member", 302)]:
+        assert client_as(role).post(target).status_code == status, role
+
+
+def test_publish_matrix(client_as, world):
+    from tests.evaluation.factories import make_survey
+
+    draft = make_survey(world.programme, publish=False)
+    target = url("survey_publish", {**world.programme.url_kwargs, "survey": draft.pk})
+    check_matrix(client_as, target, EDIT_POST, method="post")
+
+
+def test_survey_of_other_programme_is_404_even_for_its_members(client_as, world, setup):
+    """Programme A's URL with programme B's survey id answers 404."""
+    from tests.evaluation.factories import make_survey
+
+    foreign = make_survey(world.other_programme)
+    target = url("results", {**setup["base"], "survey": foreign.pk})
+    assert client_as("lead").get(target).status_code == NOT_FOUND
+
+
+# --- API ---------------------------------------------------------------------------------------------
+
+
+def test_api_survey_list_and_detail(api_as, setup):
+    survey = setup["survey"]
+    check_matrix(api_as, reverse("api:survey-detail", kwargs={"pk": survey.pk}), API_VIEW)
+    check_matrix(api_as, reverse("api:survey-results", kwargs={"pk": survey.pk}), API_VIEW)
+    check_matrix(api_as, reverse("api:survey-question-list", kwargs={"survey_pk": survey.pk}), API_VIEW)
+    check_matrix(
+        api_as, reverse("api:survey-collection-point-list", kwargs={"survey_pk": survey.pk}), API_VIEW
+    )
+    check_matrix(api_as, reverse("api:finding-detail", kwargs={"pk": setup["finding"].pk}), API_VIEW)
+
+
+def test_api_writes(api_as, setup, world):
+    survey = setup["survey"]
+    expected = {
+        "anonymous": 401,
+        "stakeholder": 403,
+        "member": 200,
+        "lead": 200,
+        "other_lead": 404,
+        "org_admin": 200,
+    }
+    check_matrix(
+        api_as,
+        reverse("api:survey-detail", kwargs={"pk": survey.pk}),
+        expected,
+        method="patch",
+        data={"title": "Neu"},
+        format="json",
+    )
+    created = {**expected, "member": 201, "lead": 201, "org_admin": 201}
+    check_matrix(
+        api_as,
+        reverse("api:survey-question-list", kwargs={"survey_pk": survey.pk}),
+        created,
+        method="post",
+        data={"type": "short_text", "text": "Noch etwas?"},
+        format="json",
+    )
+    check_matrix(
+        api_as,
+        reverse("api:finding-evidence", kwargs={"pk": setup["finding"].pk}),
+        created,
+        method="post",
+        data={"kind": "url", "url": "https://example.org/x"},
+        format="json",
+    )
+    # creating in another programme is refused: the programme is not among the visible ones (400)
+    response = api_as("other_lead").post(
+        reverse("api:survey-list"), {"programme": world.programme.pk, "title": "X"}, format="json"
+    )
+    assert response.status_code == 400
+    response = api_as("stakeholder").post(
+        reverse("api:survey-list"), {"programme": world.programme.pk, "title": "X"}, format="json"
+    )
+    assert response.status_code == 403
