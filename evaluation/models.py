@@ -394,6 +394,37 @@ class Answer(models.Model):
         return f"{self.question_id}: {self.choice_id or self.number or self.text[:30]}"
 
 
+class AnswerTally(models.Model):
+    """Pre-aggregated answer counts per wave, collection point, question and value, kept up to date on write.
+
+    One row per (wave, collection point or none, question, slot). ``slot`` is the non-null key of the row,
+    so the unique constraint works the same on every database: ``p<point>`` alone counts the respondents of
+    the question, ``…:c<choice>`` a chosen option and ``…:n<number>`` a numeric value. Unsegmented results
+    read these few rows instead of scanning every answer; ``services.tallies_rebuild`` recomputes them.
+    """
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    collection_point = models.ForeignKey(
+        CollectionPoint, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    number = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    slot = models.CharField(max_length=80)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("answer tally")
+        verbose_name_plural = _("answer tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "question", "slot"], name="answer_tally_unique_slot"),
+            models.CheckConstraint(condition=Q(count__gte=0), name="answer_tally_count_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id}/{self.question_id}/{self.slot}: {self.count}"
+
+
 class Finding(models.Model):
     """A visitor need or problem the programme has learned, with its evidence. Feeds Konzeption."""
 

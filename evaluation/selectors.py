@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
 
 from programmes.models import Programme
 
@@ -17,6 +17,7 @@ from .models import (
     CHOICE_TYPES,
     SCALE_TYPES,
     Answer,
+    AnswerTally,
     Choice,
     CollectionPoint,
     Evidence,
@@ -272,6 +273,31 @@ def _histograms(answers: QuerySet[Answer], questions: list[Question], group: tup
     return choice_hist, number_hist, respondents
 
 
+def _tally_histograms(questions: list[Question], filters: ResultFilters, group: tuple[str, ...] = ()):
+    """The same histograms as ``_histograms``, read from the pre-aggregated tallies (no segment filter).
+
+    A tally row without choice and number counts the respondents of its question.
+    """
+    qs = AnswerTally.objects.filter(question_id__in=[q.pk for q in questions], count__gt=0)
+    if filters.wave:
+        qs = qs.filter(wave=filters.wave)
+    if filters.collection_point:
+        qs = qs.filter(collection_point=filters.collection_point)
+    choice_hist: dict = defaultdict(dict)
+    number_hist: dict = defaultdict(dict)
+    respondents: dict = defaultdict(int)
+    rows = qs.order_by().values(*group, "question_id", "choice_id", "number").annotate(n=Sum("count"))
+    for row in rows:
+        key = (*[row[g] for g in group], row["question_id"])
+        if row["choice_id"] is not None:
+            choice_hist[key][row["choice_id"]] = row["n"]
+        elif row["number"] is not None:
+            number_hist[key][row["number"]] = row["n"]
+        else:
+            respondents[key] = row["n"]
+    return choice_hist, number_hist, respondents
+
+
 def survey_results(
     survey: Survey,
     filters: ResultFilters | None = None,
@@ -295,7 +321,10 @@ def survey_results(
     }
     if suppressed:
         return result
-    choice_hist, number_hist, respondents = _histograms(_filtered_answers(questions, filters), questions)
+    if filters.segment_choice:
+        choice_hist, number_hist, respondents = _histograms(_filtered_answers(questions, filters), questions)
+    else:
+        choice_hist, number_hist, respondents = _tally_histograms(questions, filters)
     result["questions"] = [
         question_stats(
             question,
@@ -333,8 +362,7 @@ def wave_comparison(survey: Survey, *, language: str = "de") -> dict:
     waves = survey_waves(survey)
     waves = [wave for wave in waves if wave.status != Wave.Status.PLANNED or wave.response_count]
     questions = survey_questions(survey)
-    answers = Answer.objects.filter(question_id__in=[q.pk for q in questions]).order_by()
-    choice_hist, number_hist, respondents = _histograms(answers, questions, ("response__wave_id",))
+    choice_hist, number_hist, respondents = _tally_histograms(questions, ResultFilters(), ("wave_id",))
     rows = []
     for question in questions:
         per_wave = []
@@ -362,9 +390,12 @@ def wave_comparison(survey: Survey, *, language: str = "de") -> dict:
                     first["nps"]["score"] if first["nps"] else None,
                     last["nps"]["score"] if last["nps"] else None,
                 ),
+                # free numbers have different values per wave: compare the values both waves have
                 "shares": {
-                    a["key"]: _delta(a["share"], b["share"])
-                    for a, b in zip(first["distribution"], last["distribution"], strict=True)
+                    a["key"]: _delta(a["share"], later[a["key"]])
+                    for later in [{b["key"]: b["share"] for b in last["distribution"]}]
+                    for a in first["distribution"]
+                    if a["key"] in later
                 },
             }
         rows.append(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from programmes.models import Programme
 
-from . import templates_data
+from . import tallies, templates_data
 from .models import (
     CHOICE_TYPES,
     SCALE_TYPES,
@@ -354,8 +354,10 @@ def collection_point_create(*, survey: Survey, name: str) -> CollectionPoint:
 
 @transaction.atomic
 def collection_point_delete(*, point: CollectionPoint) -> None:
-    """Delete a collection point; its responses stay, without the place."""
+    """Delete a collection point; its responses stay, without the place (their tallies move with them)."""
+    survey = point.survey
     point.delete()
+    tallies.rebuild(survey=survey)
 
 
 # --- Public responses --------------------------------------------------------------------------------
@@ -512,7 +514,18 @@ def response_submit(
             for row in rows
         ]
     )
+    tallies.count_submission(response=response, rows=rows)
     return response
+
+
+@transaction.atomic
+def responses_delete(*, survey: Survey, responses) -> int:
+    """Delete responses of a survey (e.g. test or spam entries) and take them out of the results."""
+    responses = Response.objects.filter(wave__survey=survey, pk__in=responses.values("pk"))
+    count = responses.count()
+    tallies.uncount_responses(responses)
+    responses.delete()
+    return count
 
 
 # --- Findings ----------------------------------------------------------------------------------------
@@ -638,6 +651,21 @@ def responses_import(
         ],
         batch_size=2000,
     )
+    counter = tallies.TallyCounter()
+    for rows in validated:
+        counter.add_response(
+            wave_id=wave.pk,
+            point_id=None,
+            answers=[
+                {
+                    "question_id": row["question"].pk,
+                    "choice_id": row["choice"].pk if row.get("choice") is not None else None,
+                    "number": row.get("number"),
+                }
+                for row in rows
+            ],
+        )
+    counter.save()
     return len(responses)
 
 

@@ -45,10 +45,6 @@ class JourneyStageSerializer(serializers.ModelSerializer):
         return fields
 
 
-class MoveSerializer(serializers.Serializer):
-    direction = serializers.ChoiceField(choices=["up", "down"])
-
-
 class TouchpointSerializer(serializers.ModelSerializer):
     stage = serializers.PrimaryKeyRelatedField(queryset=JourneyStage.objects.all())
 

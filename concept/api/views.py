@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from evaluation.api.serializers import MoveSerializer  # the same {direction: up|down} body
 from programmes.api.views import BoundedLookupMixin, IdFilter, as_drf_error, require
 from programmes.models import Organisation
 from programmes.selectors import programmes_visible_to
@@ -20,7 +21,6 @@ from .serializers import (
     JourneyStageSerializer,
     MeasureSerializer,
     MeasureTemplateSerializer,
-    MoveSerializer,
     ProviderSerializer,
     RejectSerializer,
     TemplateUseSerializer,

@@ -1,0 +1,174 @@
+"""Pre-aggregated answer counts (``AnswerTally``), kept in step with the answers in the same transaction.
+
+Writes go through one ``INSERT … ON CONFLICT … DO UPDATE SET count = count + excluded.count`` statement,
+which PostgreSQL and SQLite (3.24+) both understand: concurrent submissions add to the same row without lost
+updates, and the rows of a statement are sorted so that two transactions lock them in the same order.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
+
+from .models import Answer, AnswerTally, Response, Survey, Wave
+
+CENT = Decimal("0.01")
+BATCH = 500
+
+Key = tuple[int, int | None, int, str]  # wave, collection point, question, slot
+
+
+def number_key(number) -> str:
+    return format(Decimal(number).quantize(CENT), "f")
+
+
+def slot_for(point_id: int | None, *, choice_id: int | None = None, number=None) -> str:
+    slot = f"p{point_id or 0}"
+    if choice_id is not None:
+        return f"{slot}:c{choice_id}"
+    if number is not None:
+        return f"{slot}:n{number_key(number)}"
+    return slot
+
+
+class TallyCounter:
+    """Collects count changes per tally row before they are written in one statement."""
+
+    def __init__(self) -> None:
+        self.deltas: dict[Key, int] = defaultdict(int)
+        self.values: dict[Key, tuple[int | None, Decimal | None]] = {}
+
+    def add_response(self, *, wave_id: int, point_id: int | None, answers: Iterable[Mapping], sign: int = 1):
+        """Count one response's answers (mappings with question_id and choice_id or number)."""
+        answered = set()
+        for answer in answers:
+            question_id = answer["question_id"]
+            answered.add(question_id)
+            choice_id, number = answer.get("choice_id"), answer.get("number")
+            if choice_id is not None or number is not None:
+                number = None if choice_id is not None else Decimal(number).quantize(CENT)
+                key = (wave_id, point_id, question_id, slot_for(point_id, choice_id=choice_id, number=number))
+                self.deltas[key] += sign
+                self.values[key] = (choice_id, number)
+        for question_id in answered:
+            key = (wave_id, point_id, question_id, slot_for(point_id))
+            self.deltas[key] += sign
+            self.values[key] = (None, None)
+
+    def save(self) -> None:
+        """Apply the collected changes atomically (one upsert per batch of rows)."""
+        items = sorted(
+            ((key, delta) for key, delta in self.deltas.items() if delta),
+            key=lambda item: (item[0][0], item[0][2], item[0][3]),
+        )
+        if not items:
+            return
+        increments = [item for item in items if item[1] > 0]
+        table = connection.ops.quote_name(AnswerTally._meta.db_table)
+        with transaction.atomic(), connection.cursor() as cursor:
+            for key, delta in items:
+                if delta < 0:
+                    # the check constraint also applies to the row proposed by an upsert, so decrement apart
+                    wave_id, _point_id, question_id, slot = key
+                    AnswerTally.objects.filter(wave_id=wave_id, question_id=question_id, slot=slot).update(
+                        count=F("count") + delta
+                    )
+            for start in range(0, len(increments), BATCH):
+                chunk = increments[start : start + BATCH]
+                params: list = []
+                for key, delta in chunk:
+                    wave_id, point_id, question_id, slot = key
+                    choice_id, number = self.values[key]
+                    params += [wave_id, point_id, question_id, choice_id, number, slot, delta]
+                placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
+                cursor.execute(
+                    f"INSERT INTO {table} "  # noqa: S608 - identifiers from the model, values as parameters
+                    "(wave_id, collection_point_id, question_id, choice_id, number, slot, count) "
+                    f"VALUES {placeholders} "
+                    "ON CONFLICT (wave_id, question_id, slot) "
+                    f"DO UPDATE SET count = {table}.count + excluded.count",
+                    params,
+                )
+        self.deltas.clear()
+        self.values.clear()
+
+
+def count_submission(*, response: Response, rows: Iterable[Mapping]) -> None:
+    """Add a just-saved response (rows as validated by ``answers_validate``) to the tallies."""
+    counter = TallyCounter()
+    counter.add_response(
+        wave_id=response.wave_id,
+        point_id=response.collection_point_id,
+        answers=[
+            {
+                "question_id": row["question"].pk,
+                "choice_id": row["choice"].pk if row.get("choice") is not None else None,
+                "number": row.get("number"),
+            }
+            for row in rows
+        ],
+    )
+    counter.save()
+
+
+def uncount_responses(responses) -> None:
+    """Remove responses (a queryset, before they are deleted) from the tallies."""
+    answers: dict[int, list[dict]] = defaultdict(list)
+    for row in Answer.objects.filter(response__in=responses).values(
+        "response_id", "question_id", "choice_id", "number"
+    ):
+        answers[row["response_id"]].append(row)
+    counter = TallyCounter()
+    for response in responses.values("pk", "wave_id", "collection_point_id"):
+        counter.add_response(
+            wave_id=response["wave_id"],
+            point_id=response["collection_point_id"],
+            answers=answers.get(response["pk"], []),
+            sign=-1,
+        )
+    counter.save()
+
+
+@transaction.atomic
+def rebuild(*, survey: Survey | None = None) -> int:
+    """Recompute the tallies of one survey (or of all) from the answers; returns the number of rows."""
+    waves = Wave.objects.all() if survey is None else Wave.objects.filter(survey=survey)
+    AnswerTally.objects.filter(wave__in=waves).delete()
+    answers = Answer.objects.filter(response__wave__in=waves).order_by()
+    rows = []
+    valued = (
+        answers.filter(Q(choice__isnull=False) | Q(number__isnull=False))
+        .values("response__wave_id", "response__collection_point_id", "question_id", "choice_id", "number")
+        .annotate(n=Count("id"))
+    )
+    for row in valued:
+        point_id = row["response__collection_point_id"]
+        rows.append(
+            AnswerTally(
+                wave_id=row["response__wave_id"],
+                collection_point_id=point_id,
+                question_id=row["question_id"],
+                choice_id=row["choice_id"],
+                number=None if row["choice_id"] is not None else row["number"],
+                slot=slot_for(point_id, choice_id=row["choice_id"], number=row["number"]),
+                count=row["n"],
+            )
+        )
+    respondents = answers.values(
+        "response__wave_id", "response__collection_point_id", "question_id"
+    ).annotate(n=Count("response_id", distinct=True))
+    for row in respondents:
+        point_id = row["response__collection_point_id"]
+        rows.append(
+            AnswerTally(
+                wave_id=row["response__wave_id"],
+                collection_point_id=point_id,
+                question_id=row["question_id"],
+                slot=slot_for(point_id),
+                count=row["n"],
+            )
+        )
+    AnswerTally.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
