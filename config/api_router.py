@@ -7,6 +7,7 @@ import config.converters  # noqa: F401  (registers the "id" converter)
 from concept.api import views as concept_api
 from evaluation.api import views as evaluation_api
 from programmes.api import views as programme_api
+from transformation.api import views as transformation_api
 
 router = DefaultRouter()
 router.register("organisations", programme_api.OrganisationViewSet, basename="organisation")
@@ -23,6 +24,7 @@ router.register("measures", concept_api.MeasureViewSet, basename="measure")
 router.register("providers", concept_api.ProviderViewSet, basename="provider")
 router.register("criteria-sets", concept_api.CriteriaSetViewSet, basename="criteria-set")
 router.register("measure-templates", concept_api.MeasureTemplateViewSet, basename="measure-template")
+router.register("business-cases", transformation_api.BusinessCaseViewSet, basename="business-case")
 
 programme_router = SimpleRouter()
 programme_router.register("members", programme_api.MembershipViewSet, basename="programme-member")

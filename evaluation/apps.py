@@ -12,7 +12,7 @@ class EvaluationConfig(AppConfig):
         from . import gates
 
         for key, criterion in gates.CRITERIA:
-            gate_registry.register("evaluation", key, criterion)
+            gate_registry.register("evaluation", key, criterion, thresholds=gates.THRESHOLDS.get(key, ()))
 
         from programmes.demo import register_demo_step
 

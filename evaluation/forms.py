@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from programmes.reference import TARGET_GROUPS
 
 from . import templates_data
-from .models import SURVEY_LANGUAGES, CollectionPoint, Finding, Question, Survey, Wave
+from .models import SURVEY_LANGUAGES, CollectionPoint, Finding, Question, Section, Survey, Wave
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -102,6 +102,7 @@ class QuestionForm(ServiceValidatedModelForm):
         model = Question
         fields = [
             "type",
+            "section",
             "text",
             "text_en",
             "help_text",
@@ -119,8 +120,15 @@ class QuestionForm(ServiceValidatedModelForm):
             "max_selections": forms.NumberInput(attrs={"min": 1}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, survey=None, **kwargs):
         super().__init__(*args, **kwargs)
+        section_field = self.fields["section"]
+        section_field.queryset = (
+            survey.sections.all() if survey is not None else section_field.queryset.none()
+        )
+        section_field.help_text = _("Questions of a section are shown under its heading in the public form.")
+        if not section_field.queryset.exists():
+            del self.fields["section"]
         self.fields["code"].required = False
         self.fields["code"].help_text = _(
             "Stable short name for exports and the API. Left empty, it is generated."
@@ -147,6 +155,12 @@ class QuestionForm(ServiceValidatedModelForm):
         data = dict(self.cleaned_data)
         choices = data.pop("choices_text")
         return data, choices
+
+
+class SectionForm(ServiceValidatedModelForm):
+    class Meta:
+        model = Section
+        fields = ["title", "title_en"]
 
 
 class CollectionPointForm(forms.ModelForm):

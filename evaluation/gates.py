@@ -3,12 +3,40 @@
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from programmes.gates import CriterionResult
+from programmes.gates import CriterionResult, Threshold, gate_registry
 from programmes.selectors import stakeholder_groups_covered
 
 MIN_FINDINGS = 3
 MIN_STAKEHOLDER_GROUPS = 3
+
+CLOSED_WAVE = "evaluation.closed_wave"
+FINDINGS = "evaluation.findings"
+STAKEHOLDER_GROUPS = "evaluation.stakeholder_groups"
+VISION = "evaluation.vision"
+
+THRESHOLDS = {
+    CLOSED_WAVE: [
+        Threshold(
+            "min_responses",
+            gettext_lazy("Responses a closed wave needs at least (0: each survey's own response target)"),
+            default=0,
+        )
+    ],
+    FINDINGS: [
+        Threshold("min", gettext_lazy("Findings with evidence needed"), default=MIN_FINDINGS, min_value=1)
+    ],
+    STAKEHOLDER_GROUPS: [
+        Threshold(
+            "min",
+            gettext_lazy("Stakeholder groups needed"),
+            default=MIN_STAKEHOLDER_GROUPS,
+            min_value=1,
+            max_value=50,
+        )
+    ],
+}
 
 
 def _url(name: str, programme) -> str:
@@ -26,17 +54,20 @@ def closed_wave_criterion(programme) -> CriterionResult:
         .order_by("-n")
     )
     rows = list(waves)
-    met = any(row["n"] >= row["survey__response_target"] for row in rows)
+    fixed = gate_registry.threshold(programme, CLOSED_WAVE, "min_responses")
+    for row in rows:
+        row["target"] = fixed or row["survey__response_target"]
+    met = any(row["n"] >= row["target"] for row in rows)
     if rows:
         best = rows[0]
         detail = _("best closed wave: %(n)d of %(target)d responses") % {
             "n": best["n"],
-            "target": best["survey__response_target"],
+            "target": best["target"],
         }
     else:
         detail = _("no closed wave yet")
     return CriterionResult(
-        key="evaluation.closed_wave",
+        key=CLOSED_WAVE,
         label=_("A closed survey wave with at least as many responses as its target"),
         met=met,
         detail=detail,
@@ -51,10 +82,11 @@ def findings_criterion(programme) -> CriterionResult:
     count = (
         Finding.objects.filter(programme=programme, evidence__isnull=False).values("pk").distinct().count()
     )
+    minimum = gate_registry.threshold(programme, FINDINGS, "min")
     return CriterionResult(
-        key="evaluation.findings",
-        label=_("At least %(min)d findings with evidence") % {"min": MIN_FINDINGS},
-        met=count >= MIN_FINDINGS,
+        key=FINDINGS,
+        label=_("At least %(min)d findings with evidence") % {"min": minimum},
+        met=count >= minimum,
         detail=_("%(count)d findings with evidence") % {"count": count},
         url=_url("programmes:evaluation:finding_list", programme),
     )
@@ -62,10 +94,11 @@ def findings_criterion(programme) -> CriterionResult:
 
 def stakeholder_groups_criterion(programme) -> CriterionResult:
     count = len(stakeholder_groups_covered(programme))
+    minimum = gate_registry.threshold(programme, STAKEHOLDER_GROUPS, "min")
     return CriterionResult(
-        key="evaluation.stakeholder_groups",
-        label=_("Stakeholders recorded in at least %(min)d groups") % {"min": MIN_STAKEHOLDER_GROUPS},
-        met=count >= MIN_STAKEHOLDER_GROUPS,
+        key=STAKEHOLDER_GROUPS,
+        label=_("Stakeholders recorded in at least %(min)d groups") % {"min": minimum},
+        met=count >= minimum,
         detail=_("%(count)d groups covered") % {"count": count},
         url=_url("programmes:stakeholders", programme),
     )
@@ -74,7 +107,7 @@ def stakeholder_groups_criterion(programme) -> CriterionResult:
 def vision_criterion(programme) -> CriterionResult:
     filled = bool((programme.vision or "").strip())
     return CriterionResult(
-        key="evaluation.vision",
+        key=VISION,
         label=_("The digital vision is written down"),
         met=filled,
         detail=_("written") if filled else _("empty"),
@@ -83,8 +116,8 @@ def vision_criterion(programme) -> CriterionResult:
 
 
 CRITERIA = [
-    ("evaluation.closed_wave", closed_wave_criterion),
-    ("evaluation.findings", findings_criterion),
-    ("evaluation.stakeholder_groups", stakeholder_groups_criterion),
-    ("evaluation.vision", vision_criterion),
+    (CLOSED_WAVE, closed_wave_criterion),
+    (FINDINGS, findings_criterion),
+    (STAKEHOLDER_GROUPS, stakeholder_groups_criterion),
+    (VISION, vision_criterion),
 ]

@@ -404,8 +404,9 @@ class AnswerTally(models.Model):
     """
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    # SET_NULL like Response.collection_point: the counts stay in the wave's totals when a point goes
     collection_point = models.ForeignKey(
-        CollectionPoint, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        CollectionPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     choice = models.ForeignKey(Choice, on_delete=models.CASCADE, null=True, blank=True, related_name="+")

@@ -105,6 +105,32 @@ def survey_questions(survey: Survey) -> list[Question]:
     )
 
 
+_PUBLIC_QUESTIONS: dict[tuple[int, object], tuple[float, list[Question]]] = {}
+PUBLIC_QUESTIONS_CACHE_SIZE = 64
+PUBLIC_QUESTIONS_TTL = 60.0
+
+
+def public_questions(survey: Survey) -> list[Question]:
+    """``survey_questions`` for the public form and API, kept per process until the survey changes.
+
+    Question and section services mark the survey as updated, so the key (survey, updated_at) renews with
+    every change; every worker reads ``updated_at`` with the survey on each request. Changes made around the
+    services (admin, shell) show after at most a minute. The list is only read, never changed.
+    """
+    import time
+
+    key = (survey.pk, survey.updated_at)
+    now = time.monotonic()
+    cached = _PUBLIC_QUESTIONS.get(key)
+    if cached is not None and now - cached[0] < PUBLIC_QUESTIONS_TTL:
+        return cached[1]
+    questions = survey_questions(survey)
+    if len(_PUBLIC_QUESTIONS) >= PUBLIC_QUESTIONS_CACHE_SIZE:
+        _PUBLIC_QUESTIONS.clear()
+    _PUBLIC_QUESTIONS[key] = (now, questions)
+    return questions
+
+
 def survey_waves(survey: Survey) -> list[Wave]:
     """Waves with their response counts (one query)."""
     return list(survey.waves.annotate(response_count=Count("responses")).order_by("number"))
@@ -115,7 +141,16 @@ def survey_collection_points(survey: Survey) -> list[CollectionPoint]:
 
 
 def survey_by_token(token: str) -> Survey | None:
-    return Survey.objects.select_related("programme__organisation").filter(public_token=token).first()
+    """The survey of a public link, with the id of its open wave (``open_wave_id``) in the same query."""
+    from django.db.models import Subquery
+
+    open_wave = Wave.objects.filter(survey=OuterRef("pk"), status=Wave.Status.OPEN).order_by("-number")
+    return (
+        Survey.objects.select_related("programme__organisation")
+        .annotate(open_wave_id=Subquery(open_wave.values("pk")[:1]))
+        .filter(public_token=token)
+        .first()
+    )
 
 
 # --- Results -----------------------------------------------------------------------------------------

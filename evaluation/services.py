@@ -34,6 +34,7 @@ from .models import (
     ReadinessDimension,
     ReadinessScore,
     Response,
+    Section,
     Survey,
     Wave,
 )
@@ -189,6 +190,12 @@ def survey_delete(*, survey: Survey) -> None:
 # --- Questions and choices ---------------------------------------------------------------------------
 
 
+def _touch(survey: Survey) -> None:
+    """Mark the survey as changed, so caches of its questions (selectors.public_questions) renew."""
+    survey.updated_at = timezone.now()
+    Survey.objects.filter(pk=survey.pk).update(updated_at=survey.updated_at)
+
+
 def _unique_code(base: str, taken: set[str], fallback: str) -> str:
     code = slugify(base).replace("-", "_")[:40] or fallback
     candidate, suffix = code, 2
@@ -253,6 +260,7 @@ def _save_choices(question: Question, choices: list[dict]) -> None:
 def question_create(*, survey: Survey, choices: Iterable[Mapping] | None = None, **fields) -> Question:
     """Append a question to the survey (with its answer options for choice questions)."""
     fields = _only(fields, QUESTION_FIELDS)
+    _check_section(survey, fields)
     taken = set(survey.questions.values_list("code", flat=True))
     position = (survey.questions.aggregate(m=Max("position"))["m"] or 0) + 1
     if not fields.get("code"):
@@ -264,6 +272,7 @@ def question_create(*, survey: Survey, choices: Iterable[Mapping] | None = None,
     question.full_clean()
     question.save()
     _save_choices(question, normalised)
+    _touch(survey)
     return question
 
 
@@ -271,6 +280,7 @@ def question_create(*, survey: Survey, choices: Iterable[Mapping] | None = None,
 def question_update(*, question: Question, choices: Iterable[Mapping] | None = None, **fields) -> Question:
     """Change a question. Its type is fixed once answers exist, so earlier answers keep their meaning."""
     fields = _only(fields, QUESTION_FIELDS)
+    _check_section(question.survey, fields)
     has_answers = question.answers.exists()
     if "type" in fields and fields["type"] != question.type and has_answers:
         raise ValidationError(
@@ -298,6 +308,7 @@ def question_update(*, question: Question, choices: Iterable[Mapping] | None = N
     else:
         _normalise_choices(question.type, choices)
         question.choices.all().delete()
+    _touch(question.survey)
     return question
 
 
@@ -310,6 +321,7 @@ def question_delete(*, question: Question) -> None:
     survey = question.survey
     question.delete()
     _renumber(survey)
+    _touch(survey)
 
 
 def _renumber(survey: Survey) -> None:
@@ -335,7 +347,47 @@ def question_move(*, question: Question, direction: str) -> Question:
         this.save(update_fields=["position"])
         other.save(update_fields=["position"])
         question.position = this.position
+    _touch(survey)
     return question
+
+
+# --- Sections ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def section_create(*, survey: Survey, title: str, title_en: str = "") -> Section:
+    """Add a section (a heading that groups the questions that follow it in the public form)."""
+    position = (survey.sections.aggregate(m=Max("position"))["m"] or 0) + 1
+    section = Section(
+        survey=survey, title=(title or "").strip(), title_en=(title_en or "").strip(), position=position
+    )
+    section.full_clean()
+    section.save()
+    _touch(survey)
+    return section
+
+
+@transaction.atomic
+def section_update(*, section: Section, title: str, title_en: str = "") -> Section:
+    section.title, section.title_en = (title or "").strip(), (title_en or "").strip()
+    section.full_clean()
+    section.save(update_fields=["title", "title_en"])
+    _touch(section.survey)
+    return section
+
+
+@transaction.atomic
+def section_delete(*, section: Section) -> None:
+    """Delete a section; its questions stay, without a section."""
+    survey = section.survey
+    section.delete()
+    _touch(survey)
+
+
+def _check_section(survey: Survey, fields: Mapping) -> None:
+    section = fields.get("section")
+    if section is not None and section.survey_id != survey.pk:
+        raise ValidationError({"section": _("The section belongs to another survey.")})
 
 
 # --- Collection points -------------------------------------------------------------------------------
@@ -489,8 +541,16 @@ def response_submit(
     """
     if not survey.is_accepting():
         raise SurveyNotOpen
-    wave = survey.waves.filter(status=Wave.Status.OPEN).order_by("-number").first()
-    if wave is None:
+    # selectors.survey_by_token loads the open wave's id with the survey; other callers look it up here
+    wave_id = getattr(survey, "open_wave_id", None)
+    if not hasattr(survey, "open_wave_id"):
+        wave_id = (
+            survey.waves.filter(status=Wave.Status.OPEN)
+            .order_by("-number")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    if wave_id is None:
         raise SurveyNotOpen
     if collection_point is not None and collection_point.survey_id != survey.pk:
         raise ValidationError({"collection_point": _("Unknown collection point.")})
@@ -499,7 +559,10 @@ def response_submit(
     # Every field of the response is set here from checked values, and the answers were validated above;
     # a full_clean would only repeat two lookups on the hot path of public submissions.
     response = Response(
-        wave=wave, collection_point=collection_point, language=language, client_hash=client_hash(client_ip)
+        wave_id=wave_id,
+        collection_point=collection_point,
+        language=language,
+        client_hash=client_hash(client_ip),
     )
     response.save()
     Answer.objects.bulk_create(
@@ -523,8 +586,14 @@ def responses_delete(*, survey: Survey, responses) -> int:
     """Delete responses of a survey (e.g. test or spam entries) and take them out of the results."""
     responses = Response.objects.filter(wave__survey=survey, pk__in=responses.values("pk"))
     count = responses.count()
-    tallies.uncount_responses(responses)
+    try:
+        tallies.uncount_responses(responses)
+        out_of_step = False
+    except tallies.TalliesOutOfStep:
+        out_of_step = True
     responses.delete()
+    if out_of_step:
+        tallies.rebuild(survey=survey)
     return count
 
 

@@ -33,6 +33,10 @@ def slot_for(point_id: int | None, *, choice_id: int | None = None, number=None)
     return slot
 
 
+class TalliesOutOfStep(Exception):
+    """A decrement found fewer counts than expected (e.g. a point was deleted outside the services)."""
+
+
 class TallyCounter:
     """Collects count changes per tally row before they are written in one statement."""
 
@@ -67,14 +71,16 @@ class TallyCounter:
             return
         increments = [item for item in items if item[1] > 0]
         table = connection.ops.quote_name(AnswerTally._meta.db_table)
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             for key, delta in items:
                 if delta < 0:
                     # the check constraint also applies to the row proposed by an upsert, so decrement apart
                     wave_id, _point_id, question_id, slot = key
-                    AnswerTally.objects.filter(wave_id=wave_id, question_id=question_id, slot=slot).update(
-                        count=F("count") + delta
-                    )
+                    updated = AnswerTally.objects.filter(
+                        wave_id=wave_id, question_id=question_id, slot=slot, count__gte=-delta
+                    ).update(count=F("count") + delta)
+                    if updated != 1:
+                        raise TalliesOutOfStep(key)
             for start in range(0, len(increments), BATCH):
                 chunk = increments[start : start + BATCH]
                 params: list = []
@@ -114,7 +120,10 @@ def count_submission(*, response: Response, rows: Iterable[Mapping]) -> None:
 
 
 def uncount_responses(responses) -> None:
-    """Remove responses (a queryset, before they are deleted) from the tallies."""
+    """Remove responses (a queryset, before they are deleted) from the tallies.
+
+    Raises TalliesOutOfStep, with nothing changed, when the tallies don't hold these counts; rebuild then.
+    """
     answers: dict[int, list[dict]] = defaultdict(list)
     for row in Answer.objects.filter(response__in=responses).values(
         "response_id", "question_id", "choice_id", "number"
@@ -128,13 +137,20 @@ def uncount_responses(responses) -> None:
             answers=answers.get(response["pk"], []),
             sign=-1,
         )
-    counter.save()
+    with transaction.atomic():
+        counter.save()
 
 
 @transaction.atomic
 def rebuild(*, survey: Survey | None = None) -> int:
     """Recompute the tallies of one survey (or of all) from the answers; returns the number of rows."""
     waves = Wave.objects.all() if survey is None else Wave.objects.filter(survey=survey)
+    if connection.vendor == "postgresql":
+        # Wait for running submissions and hold new ones until the rebuilt rows are committed: a submission
+        # is then either in the recount or adds itself afterwards, never both (SQLite serialises writers).
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(AnswerTally._meta.db_table)
+            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
     AnswerTally.objects.filter(wave__in=waves).delete()
     answers = Answer.objects.filter(response__wave__in=waves).order_by()
     rows = []

@@ -27,6 +27,9 @@ survey_patterns = [
     path(
         "questions/<id:question>/move/", views.QuestionActionView.as_view(action="move"), name="question_move"
     ),
+    path("sections/new/", views.SectionCreateView.as_view(), name="section_create"),
+    path("sections/<id:section>/edit/", views.SectionFormView.as_view(), name="section_edit"),
+    path("sections/<id:section>/delete/", views.SectionDeleteView.as_view(), name="section_delete"),
     path("points/new/", views.CollectionPointCreateView.as_view(), name="point_create"),
     path("points/<id:point>/delete/", views.CollectionPointDeleteView.as_view(), name="point_delete"),
     path("qr.svg", views.QRCodeView.as_view(kind="svg"), name="survey_qr_svg"),

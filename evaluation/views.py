@@ -23,6 +23,7 @@ from .forms import (
     QuestionForm,
     ReadinessForm,
     ResultsFilterForm,
+    SectionForm,
     SurveyCreateForm,
     SurveyForm,
     WaveForm,
@@ -129,6 +130,8 @@ class SurveyDetailView(SurveyMixin, TemplateView):
             points=selectors.survey_collection_points(survey),
             public_url=absolute_url(survey.public_path()),
             point_form=kwargs.get("point_form") or CollectionPointForm(),
+            sections=list(survey.sections.all()),
+            section_form=kwargs.get("section_form") or SectionForm(prefix="section"),
             wave_form=WaveForm(),
         )
         return context
@@ -178,6 +181,7 @@ class QuestionFormView(SurveyMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
+        kwargs["survey"] = self.survey
         if self.question is not None:
             kwargs["instance"] = self.question
         return kwargs
@@ -248,6 +252,63 @@ class CollectionPointDeleteView(SurveyMixin, View):
         return redirect(self.survey.get_absolute_url() + "#points")
 
 
+class SectionCreateView(SurveyDetailView):
+    """Adds a section; on a form error the builder page shows again with the error."""
+
+    permission_required = EDIT
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = SectionForm(request.POST, prefix="section")
+        if form.is_valid():
+            try:
+                services.section_create(survey=self.survey, **form.cleaned_data)
+                messages.success(request, _("Section added. Assign questions to it when you edit them."))
+                return redirect(self.survey.get_absolute_url() + "#sections")
+            except ValidationError as error:
+                apply_validation_error(form, error)
+        return self.render_to_response(self.get_context_data(section_form=form), status=400)
+
+
+class SectionFormView(SurveyMixin, FormView):
+    """Rename a section."""
+
+    template_name = "evaluation/section_form.html"
+    form_class = SectionForm
+    permission_required = EDIT
+
+    @cached_property
+    def section(self):
+        return get_object_or_404(self.survey.sections, pk=self.kwargs["section"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.section}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.section_update(section=self.section, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Section saved."))
+        return redirect(self.survey.get_absolute_url() + "#sections")
+
+
+class SectionDeleteView(SurveyMixin, View):
+    permission_required = EDIT
+
+    def post(self, request, *args, **kwargs):
+        section = get_object_or_404(self.survey.sections, pk=kwargs["section"])
+        services.section_delete(section=section)
+        messages.success(
+            request, _("Section “%(title)s” deleted; its questions stay.") % {"title": section.title}
+        )
+        return redirect(self.survey.get_absolute_url() + "#sections")
+
+
 class PublicLinkMixin(SurveyMixin):
     @cached_property
     def point(self):
@@ -276,12 +337,15 @@ class QRCodeView(PublicLinkMixin, View):
 
 
 class PosterView(PublicLinkMixin, TemplateView):
-    """A printable A4 poster with the QR code and the link."""
+    """A printable poster with the QR code and the link, A4 or (``?size=a6``) A6, e.g. for table stands."""
 
     template_name = "evaluation/poster.html"
+    SIZES = ("a4", "a6")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        size = self.request.GET.get("size", "a4")
+        context["size"] = size if size in self.SIZES else "a4"
         kwargs_ = {**self.programme.url_kwargs, "survey": self.survey.pk}
         if self.point:
             qr_url = reverse("programmes:evaluation:point_qr_svg", kwargs={**kwargs_, "point": self.point.pk})

@@ -154,7 +154,7 @@ def answer_view(request, token: str, point: str | None = None):
         return _not_open(request, survey, language)
     if survey.one_response_per_browser and has_answered(request, survey):
         return _render(request, "evaluation/public/thanks.html", language, {"survey": survey, "again": True})
-    questions = selectors.survey_questions(survey)
+    questions = selectors.public_questions(survey)
     values: dict = {}
     errors: dict = {}
     form_error = ""

@@ -175,6 +175,30 @@ class TransitionForm(forms.Form):
     expected_phase = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
+class GateSettingsForm(forms.Form):
+    """The thresholds of the current phase's gate criteria, one number field per threshold."""
+
+    def __init__(self, *args, programme, **kwargs):
+        from .gates import gate_registry
+
+        super().__init__(*args, **kwargs)
+        self.thresholds = gate_registry.thresholds_for(programme.phase)
+        for key, threshold in self.thresholds:
+            self.fields[f"{key}__{threshold.name}"] = forms.IntegerField(
+                label=threshold.label,
+                min_value=threshold.min_value,
+                max_value=threshold.max_value,
+                initial=gate_registry.threshold(programme, key, threshold.name),
+                help_text=_("Default: %(default)d") % {"default": threshold.default},
+            )
+
+    def service_values(self) -> dict[str, dict[str, int]]:
+        values: dict[str, dict[str, int]] = {}
+        for key, threshold in self.thresholds:
+            values.setdefault(key, {})[threshold.name] = self.cleaned_data[f"{key}__{threshold.name}"]
+        return values
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)

@@ -7,9 +7,13 @@ A phase app registers in its ``AppConfig.ready()``::
 
 A criterion is a callable ``(programme) -> CriterionResult``. The hub knows nothing of surveys or measures;
 it only asks the registered callables.
+
+A criterion may also declare named thresholds with defaults (``thresholds=[Threshold(...)]``); a lead can
+change them per programme (``Programme.gate_settings``), and the criterion reads the value in force with
+``gate_registry.threshold(programme, key, name)``. Criteria registered without thresholds work as before.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
 
@@ -28,15 +32,53 @@ class CriterionResult:
 Criterion = Callable[["object"], CriterionResult]
 
 
+@dataclass(frozen=True)
+class Threshold:
+    """A whole-number setting of a criterion (e.g. the minimum number of findings), editable per programme."""
+
+    name: str
+    label: str
+    default: int
+    min_value: int = 0
+    max_value: int = 1_000_000
+
+
 @dataclass
 class GateRegistry:
     _criteria: dict[str, dict[str, Criterion]] = field(default_factory=dict)
+    _thresholds: dict[str, tuple[Threshold, ...]] = field(default_factory=dict)
 
-    def register(self, phase: str, key: str, criterion: Criterion) -> None:
+    def register(
+        self, phase: str, key: str, criterion: Criterion, *, thresholds: Iterable[Threshold] = ()
+    ) -> None:
         self._criteria.setdefault(phase, {})[key] = criterion
+        self._thresholds[key] = tuple(thresholds)
 
     def unregister(self, phase: str, key: str) -> None:
         self._criteria.get(phase, {}).pop(key, None)
+        self._thresholds.pop(key, None)
+
+    def thresholds_for(self, phase: str) -> list[tuple[str, Threshold]]:
+        """(criterion key, threshold) of every criterion of the phase that declares thresholds."""
+        return [
+            (key, threshold)
+            for key, _criterion in self.criteria_for(phase)
+            for threshold in self._thresholds.get(key, ())
+        ]
+
+    def find_threshold(self, key: str, name: str) -> Threshold | None:
+        return next((t for t in self._thresholds.get(key, ()) if t.name == name), None)
+
+    def threshold(self, programme, key: str, name: str) -> int:
+        """The value in force: the programme's override if valid, otherwise the declared default."""
+        declared = self.find_threshold(key, name)
+        if declared is None:
+            raise KeyError(f"{key} declares no threshold {name!r}")
+        value = ((getattr(programme, "gate_settings", None) or {}).get(key) or {}).get(name)
+        valid = isinstance(value, int) and not isinstance(value, bool)
+        if valid and declared.min_value <= value <= declared.max_value:
+            return value
+        return declared.default
 
     def criteria_for(self, phase: str) -> list[tuple[str, Criterion]]:
         return list(self._criteria.get(phase, {}).items())

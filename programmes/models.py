@@ -81,6 +81,12 @@ class Programme(models.Model):
     target_groups = models.JSONField(_("target groups"), default=list, blank=True)
     citizen_drivers = models.JSONField(_("citizen drivers"), default=list, blank=True)
     action_fields = models.JSONField(_("action fields"), default=list, blank=True)
+    gate_settings = models.JSONField(
+        _("gate thresholds"),
+        default=dict,
+        blank=True,
+        help_text=_("Per gate criterion, the thresholds that differ from the defaults."),
+    )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     budget = models.DecimalField(

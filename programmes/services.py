@@ -1,5 +1,6 @@
 """Writes of the hub. The only place where programme data changes: views, API and tasks call these."""
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.conf import settings
@@ -64,6 +65,38 @@ def programme_update(*, programme: Programme, **fields) -> Programme:
         setattr(programme, name, value)
     programme.full_clean()
     programme.save()
+    return programme
+
+
+@transaction.atomic
+def programme_gate_settings_update(
+    *, programme: Programme, values: Mapping[str, Mapping[str, int]]
+) -> Programme:
+    """Set thresholds of registered gate criteria for this programme; a value equal to its default is dropped."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    settings_ = {key: dict(names) for key, names in (programme.gate_settings or {}).items()}
+    errors: dict[str, list[str]] = {}
+    for key, names in values.items():
+        for name, value in names.items():
+            declared = gate_registry.find_threshold(key, name)
+            field_name = f"{key}__{name}"
+            if declared is None:
+                errors[field_name] = [_("Unknown threshold.")]
+            elif isinstance(value, bool) or not isinstance(value, int):
+                errors[field_name] = [_("Please give a whole number.")]
+            elif not declared.min_value <= value <= declared.max_value:
+                errors[field_name] = [
+                    _("Please give a number from %(min)d to %(max)d.")
+                    % {"min": declared.min_value, "max": declared.max_value}
+                ]
+            elif value == declared.default:
+                settings_.get(key, {}).pop(name, None)
+            else:
+                settings_.setdefault(key, {})[name] = value
+    if errors:
+        raise ValidationError(errors)
+    programme.gate_settings = {key: names for key, names in settings_.items() if names}
+    programme.save(update_fields=["gate_settings", "updated_at"])
     return programme
 
 

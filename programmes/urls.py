@@ -3,7 +3,6 @@ from django.urls import include, path
 import config.converters  # noqa: F401  (registers the "id" converter)
 
 from . import views
-from .models import Phase
 
 app_name = "programmes"
 
@@ -11,6 +10,7 @@ programme_patterns = [
     path("", views.ProgrammeDetailView.as_view(), name="detail"),
     path("edit/", views.ProgrammeUpdateView.as_view(), name="edit"),
     path("transition/", views.TransitionView.as_view(), name="transition"),
+    path("transition/thresholds/", views.GateSettingsView.as_view(), name="gate_settings"),
     path("members/", views.MembersView.as_view(), name="members"),
     path("members/<id:pk>/role/", views.MembershipRoleView.as_view(), name="member_role"),
     path("members/<id:pk>/remove/", views.MembershipRemoveView.as_view(), name="member_remove"),
@@ -21,11 +21,7 @@ programme_patterns = [
     path("stakeholders/<id:pk>/delete/", views.StakeholderDeleteView.as_view(), name="stakeholder_delete"),
     path("evaluation/", include("evaluation.urls")),
     path("konzeption/", include("concept.urls")),
-    path(
-        "transformation/",
-        views.PhasePlaceholderView.as_view(phase=Phase.TRANSFORMATION),
-        name="transformation",
-    ),
+    path("transformation/", include("transformation.urls")),
 ]
 
 urlpatterns = [

@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView
 
 from . import selectors, services
 from .forms import (
+    GateSettingsForm,
     InvitationForm,
     MembershipRoleForm,
     OrganisationForm,
@@ -225,6 +226,8 @@ class TransitionView(ProgrammeMixin, FormView):
             to_phase=Phase(to_phase).label,
             to_cycle=to_cycle,
             has_registered_criteria=bool(gate_registry.criteria_for(self.programme.phase)),
+            can_edit_thresholds=self.request.user.has_perm("programmes.change_programme", self.programme),
+            threshold_form=GateSettingsForm(programme=self.programme),
         )
         return context
 
@@ -245,6 +248,26 @@ class TransitionView(ProgrammeMixin, FormView):
             _("The programme is now in phase %(phase)s.") % {"phase": transition.get_to_phase_display()},
         )
         return redirect(self.programme.get_absolute_url())
+
+
+class GateSettingsView(ProgrammeMixin, FormView):
+    """Leads set the thresholds of the current phase's gate criteria (shown on the transition page)."""
+
+    template_name = "programmes/gate_settings.html"
+    form_class = GateSettingsForm
+    permission_required = "programmes.change_programme"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "programme": self.programme}
+
+    def form_valid(self, form):
+        try:
+            services.programme_gate_settings_update(programme=self.programme, values=form.service_values())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Gate thresholds saved."))
+        return redirect("programmes:transition", **self.programme.url_kwargs)
 
 
 class PhasePlaceholderView(ProgrammeMixin, TemplateView):

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "programmes",
     "evaluation",
     "concept",
+    "transformation",
 ]
 
 MIDDLEWARE = [
@@ -276,3 +277,6 @@ LOGGING = {
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
 ACCOUNT_ALLOW_SIGNUP = env_bool("ACCOUNT_ALLOW_SIGNUP", True)
 FORM_RENDERER = "config.forms.KernFormRenderer"
+# Public surveys: submissions per client and window (0 switches the limit off, e.g. for load benchmarks)
+SURVEY_RATE_LIMIT = int(os.environ.get("SURVEY_RATE_LIMIT", "30"))
+SURVEY_RATE_WINDOW = int(os.environ.get("SURVEY_RATE_WINDOW", "600"))

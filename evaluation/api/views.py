@@ -540,7 +540,7 @@ class PublicResponseView(APIView):
                 collection_point=point,
                 language=data["language"],
                 client_ip=ip,
-                questions=selectors.survey_questions(survey),
+                questions=selectors.public_questions(survey),
             )
         except services.SurveyNotOpen:
             return Response({"detail": "This survey is not open for answers."}, status=status.HTTP_410_GONE)

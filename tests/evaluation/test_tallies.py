@@ -121,3 +121,22 @@ def test_concurrent_submissions_do_not_lose_counts(world):
     transport = survey.questions.get(code="transport")
     assert AnswerTally.objects.get(question=transport, slot=tallies.slot_for(None)).count == 2 * per_thread
     assert_tallies_match_answers(survey)
+
+
+def test_deleting_a_point_outside_the_service_keeps_the_totals(survey):
+    point = services.collection_point_create(survey=survey, name="Admin-Löschung")
+    add_responses(survey, 6, seed=10, collection_point=point)
+    before = selectors.survey_results(survey)["questions"]
+    point.delete()  # e.g. in the admin: no rebuild, the rows only lose their point
+    assert selectors.survey_results(survey)["questions"] == before
+
+
+def test_deleting_responses_after_an_outside_point_deletion_rebuilds(survey):
+    point = services.collection_point_create(survey=survey, name="Weg")
+    add_responses(survey, 5, seed=11, collection_point=point)
+    add_responses(survey, 2, seed=12)
+    point.delete()  # tally rows keep slot "p<id>", the responses now have no point
+    doomed = Response.objects.filter(wave__survey=survey).order_by("pk")[:3]
+    assert services.responses_delete(survey=survey, responses=doomed) == 3
+    assert_tallies_match_answers(survey)
+    assert selectors.survey_results(survey)["responses"] == 4

@@ -75,11 +75,11 @@ def page(name: str, world, targets, programme=None) -> str:
 # GET on every page under /p/<org>/<slug>/. POST-only actions answer 405 to a role that may use them.
 PROGRAMME_PAGES_GET = {
     "detail": VIEWERS,
-    "transformation": VIEWERS,
     "members": VIEWERS,
     "stakeholders": VIEWERS,
     "edit": LEADS,
     "transition": LEADS,
+    "gate_settings": LEADS,
     "stakeholder_create": CONTRIBUTORS,
     "stakeholder_edit": CONTRIBUTORS,
     "member_role": matrix(REDIRECT, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_FOUND, NOT_ALLOWED),
