@@ -270,16 +270,6 @@ class GateSettingsView(ProgrammeMixin, FormView):
         return redirect("programmes:transition", **self.programme.url_kwargs)
 
 
-class PhasePlaceholderView(ProgrammeMixin, TemplateView):
-    """The E, K and T sections; the phase apps replace these pages as they arrive."""
-
-    template_name = "programmes/phase_placeholder.html"
-    phase = Phase.EVALUATION
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(phase_label=Phase(self.phase).label, phase=self.phase, **kwargs)
-
-
 class MembersView(ProgrammeMixin, TemplateView):
     template_name = "programmes/members.html"
 
