@@ -43,15 +43,20 @@ def _only(fields: Mapping, allowed: set[str]) -> dict:
 
 @transaction.atomic
 def journey_ensure_defaults(*, programme: Programme) -> list[JourneyStage]:
-    """Create the default journey stages (DOMAIN.md) if the programme has none yet."""
-    if JourneyStage.objects.filter(programme=programme).exists():
-        return list(JourneyStage.objects.filter(programme=programme))
-    return JourneyStage.objects.bulk_create(
-        [
-            JourneyStage(programme=programme, key=key, name=name, position=index)
-            for index, (key, name) in enumerate(DEFAULT_STAGES, start=1)
-        ]
-    )
+    """Create the default journey stages (DOMAIN.md) if the programme has none yet.
+
+    Two first visits at the same moment must not collide: the programme row is locked while checking.
+    """
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    if not JourneyStage.objects.filter(programme=programme).exists():
+        JourneyStage.objects.bulk_create(
+            [
+                JourneyStage(programme=programme, key=key, name=name, position=index)
+                for index, (key, name) in enumerate(DEFAULT_STAGES, start=1)
+            ],
+            ignore_conflicts=True,
+        )
+    return list(JourneyStage.objects.filter(programme=programme).order_by("position"))
 
 
 def _unique_stage_key(programme: Programme, base: str, exclude_pk=None) -> str:

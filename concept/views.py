@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from config.converters import parse_id
 from evaluation.models import Finding
 from programmes.views import apply_validation_error
 from programmes.views_base import ProgrammeMixin
@@ -163,8 +164,8 @@ class TouchpointFormView(KMixin, FormView):
         return kwargs
 
     def get_initial(self):
-        stage = self.request.GET.get("stage", "")
-        return {"stage": int(stage)} if stage.isdigit() and len(stage) < 18 else {}
+        stage = parse_id(self.request.GET.get("stage"))
+        return {"stage": stage} if stage is not None else {}
 
     def get_context_data(self, **kwargs):
         title = _("Edit touchpoint") if self.touchpoint else _("New touchpoint")
@@ -250,8 +251,8 @@ class MeasureFormView(KMixin, FormView):
 
     @cached_property
     def source_finding(self):
-        value = self.request.GET.get("finding", "")
-        if self.measure or not value.isdigit() or len(value) > 18:
+        value = parse_id(self.request.GET.get("finding"))
+        if self.measure or value is None:
             return None
         return Finding.objects.filter(programme=self.programme, pk=value).first()
 
@@ -472,7 +473,7 @@ class ProvidersView(MeasureMixin, TemplateView):
                 services.provider_create(measure=measure, **form.cleaned_data)
             elif action == "provider_delete":
                 provider = get_object_or_404(
-                    ProviderOption, measure=measure, pk=request.POST.get("provider") or 0
+                    ProviderOption, measure=measure, pk=parse_id(request.POST.get("provider")) or 0
                 )
                 services.provider_delete(provider=provider)
             elif action == "criteria_set_create":
@@ -491,10 +492,10 @@ class ProvidersView(MeasureMixin, TemplateView):
                 form = ChooseCriteriaSetForm(
                     request.POST, queryset=selectors.criteria_sets_for(self.programme.organisation)
                 )
-                if form.is_valid():
-                    services.feasibility_update(
-                        measure=measure, criteria_set=form.cleaned_data["criteria_set"]
-                    )
+                if not form.is_valid():
+                    messages.error(request, _("Please choose one of the criteria sets."))
+                    return redirect(self.k_url("providers", pk=measure.pk))
+                services.feasibility_update(measure=measure, criteria_set=form.cleaned_data["criteria_set"])
             elif action == "scores":
                 feasibility = services.feasibility_for(measure)
                 criteria = list(feasibility.criteria_set.criteria.all()) if feasibility.criteria_set else []
@@ -505,6 +506,9 @@ class ProvidersView(MeasureMixin, TemplateView):
                 by_id = {p.pk: p for p in providers}
                 for provider_id, scores in form.scores().items():
                     services.provider_scores_set(provider=by_id[provider_id], scores=scores)
+            else:
+                messages.error(request, _("Unknown action; nothing was changed."))
+                return redirect(self.k_url("providers", pk=measure.pk))
             messages.success(request, _("Provider comparison saved."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -41,9 +41,9 @@ urlpatterns = [
     path("", include(router.urls)),
     path("programmes/<id:programme_pk>/", include(programme_router.urls)),
     path("surveys/<id:survey_pk>/", include(survey_router.urls)),
-    path("public/surveys/<str:token>/", evaluation_api.PublicSurveyView.as_view(), name="public-survey"),
+    path("public/surveys/<token:token>/", evaluation_api.PublicSurveyView.as_view(), name="public-survey"),
     path(
-        "public/surveys/<str:token>/responses/",
+        "public/surveys/<token:token>/responses/",
         evaluation_api.PublicResponseView.as_view(),
         name="public-survey-responses",
     ),

@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from config.converters import parse_id
+
 from .selectors import ResultFilters
 
 
@@ -10,10 +12,10 @@ def _as_id(params, name: str, errors: dict) -> int | None:
     value = params.get(name)
     if value in (None, ""):
         return None
-    if not str(value).isdigit():
+    parsed = parse_id(value)
+    if parsed is None:
         errors[name] = [_("Please give a number.")]
-        return None
-    return int(value)
+    return parsed
 
 
 def parse_result_filters(survey, params, *, waves, points, questions) -> ResultFilters:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from config.converters import clean_text_param, parse_id
 from programmes.views import apply_validation_error
 from programmes.views_base import ProgrammeMixin
 
@@ -398,10 +399,11 @@ class TextAnswersView(SurveyMixin, TemplateView):
         question = get_object_or_404(self.survey.questions, pk=self.kwargs["question"])
         if not question.is_text:
             raise Http404
-        search = self.request.GET.get("q", "").strip()[:100]
+        search = clean_text_param(self.request.GET.get("q"))
         wave = None
-        if self.request.GET.get("wave", "").isdigit():
-            wave = self.survey.waves.filter(pk=self.request.GET["wave"]).first()
+        wave_id = parse_id(self.request.GET.get("wave"))
+        if wave_id is not None:
+            wave = self.survey.waves.filter(pk=wave_id).first()
         answers = selectors.text_answers(question, search=search, wave=wave)
         page = Paginator(answers, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(
@@ -459,8 +461,8 @@ class FindingFormView(ProgrammeMixin, FormView):
 
     def source_question(self, data):
         """The question (and filters) the finding is created from, validated against this programme."""
-        question_id = data.get("question")
-        if not question_id or not str(question_id).isdigit():
+        question_id = parse_id(data.get("question"))
+        if question_id is None:
             return None, None
         from .models import Question
 

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -235,6 +236,15 @@ def invitation_accept(*, token: str, user) -> Membership:
     invitation = Invitation.objects.select_for_update().by_token(token).select_related("programme").first()
     if invitation is None or not invitation.is_pending:
         raise ValidationError(_("This invitation is invalid, has expired or has already been used."))
+    # A forwarded or leaked link must not hand a role to someone else: the address has to be the user's own.
+    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
+        raise ValidationError(
+            _(
+                "This invitation was sent to %(email)s. Sign in with that address, or add and confirm it "
+                "under “E-mail addresses”, to accept it."
+            )
+            % {"email": invitation.email}
+        )
     membership, created = Membership.objects.get_or_create(
         programme=invitation.programme, user=user, defaults={"role": invitation.role}
     )
@@ -250,6 +260,8 @@ def invitation_accept(*, token: str, user) -> Membership:
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, acting_user) -> Membership:
+    # Lock the programme so two leads demoting each other cannot leave it without a lead.
+    Programme.objects.select_for_update().filter(pk=membership.programme_id).first()
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role. Choose lead, member or stakeholder.")})
     if membership.role == Role.LEAD and role != Role.LEAD:
@@ -262,6 +274,7 @@ def membership_change_role(*, membership: Membership, role: str, acting_user) ->
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, acting_user) -> None:
+    Programme.objects.select_for_update().filter(pk=membership.programme_id).first()
     if membership.role == Role.LEAD:
         _ensure_another_lead(membership)
     membership.delete()

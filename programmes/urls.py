@@ -30,6 +30,6 @@ urlpatterns = [
     path("programmes/new/", views.ProgrammeCreateView.as_view(), name="programme_create"),
     path("organisations/new/", views.OrganisationCreateView.as_view(), name="organisation_create"),
     path("organisations/<slug:org>/edit/", views.OrganisationUpdateView.as_view(), name="organisation_edit"),
-    path("invitations/<str:token>/", views.invitation_view, name="invitation"),
+    path("invitations/<token:token>/", views.invitation_view, name="invitation"),
     path("p/<slug:org>/<slug:slug>/", include(programme_patterns)),
 ]

@@ -87,6 +87,8 @@ def business_case_create(
     *, programme: Programme, measure: Measure | None = None, title: str = "", **fields
 ) -> BusinessCase:
     """A new draft case (version 1) for a measure of the programme, or for the programme's roll-up."""
+    if measure is not None and measure.programme_id != programme.pk:
+        raise ValidationError({"measure": _("This measure belongs to another programme.")})
     fields = _only(fields, CASE_FIELDS - {"title"})
     fields.setdefault("price_basis_year", timezone.localdate().year)
     case = BusinessCase(

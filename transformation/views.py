@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from concept.models import Feasibility, Measure
+from config.converters import parse_id
 from programmes.views import apply_validation_error
 from programmes.views_base import ProgrammeMixin
 
@@ -83,8 +84,9 @@ class CaseCreateView(TMixin, FormView):
         kwargs = super().get_form_kwargs()
         kwargs["programme"] = self.programme
         kwargs.setdefault("initial", {})["price_basis_year"] = timezone.localdate().year
-        if self.request.GET.get("measure", "").isdigit():
-            kwargs["initial"]["measure"] = int(self.request.GET["measure"])
+        measure_id = parse_id(self.request.GET.get("measure"))
+        if measure_id is not None:
+            kwargs["initial"]["measure"] = measure_id
         return kwargs
 
     def get_context_data(self, **kwargs):

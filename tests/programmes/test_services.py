@@ -391,6 +391,21 @@ def test_invitation_accept_refuses_a_revoked_invitation():
     assert not programme.memberships.exists()
 
 
+def test_invitation_accept_refuses_someone_else_than_the_invited_address():
+    programme = ProgrammeFactory()
+    _invitation, token = invite(programme, role=Role.LEAD, email="invited@example.org")
+    forwarded_to = UserFactory(email="someone@example.org")
+
+    with pytest.raises(ValidationError, match=r"invited@example\.org"):
+        services.invitation_accept(token=token, user=forwarded_to)
+
+    assert not programme.memberships.filter(user=forwarded_to).exists()
+    # An unconfirmed address of the same name is not enough either.
+    unverified = UserFactory(email="invited@example.org", verified=False)
+    with pytest.raises(ValidationError):
+        services.invitation_accept(token=token, user=unverified)
+
+
 def test_invitation_accept_refuses_an_unknown_token():
     with pytest.raises(ValidationError):
         services.invitation_accept(token="not-a-real-token", user=UserFactory())
@@ -398,8 +413,8 @@ def test_invitation_accept_refuses_an_unknown_token():
 
 def test_accepting_a_weaker_invitation_keeps_the_stronger_role():
     programme = ProgrammeFactory()
-    lead = MembershipFactory(programme=programme, role=Role.LEAD).user
-    _invitation, token = invite(programme, role=Role.STAKEHOLDER, email="other@example.org")
+    _invitation, token = invite(programme, role=Role.STAKEHOLDER, email="lead@example.org")
+    lead = MembershipFactory(programme=programme, role=Role.LEAD, user__email="lead@example.org").user
 
     membership = services.invitation_accept(token=token, user=lead)
 
@@ -409,8 +424,10 @@ def test_accepting_a_weaker_invitation_keeps_the_stronger_role():
 
 def test_accepting_a_stronger_invitation_upgrades_the_role():
     programme = ProgrammeFactory()
-    stakeholder = MembershipFactory(programme=programme, role=Role.STAKEHOLDER).user
-    _invitation, token = invite(programme, role=Role.MEMBER, email="other@example.org")
+    _invitation, token = invite(programme, role=Role.MEMBER, email="sh@example.org")
+    stakeholder = MembershipFactory(
+        programme=programme, role=Role.STAKEHOLDER, user__email="sh@example.org"
+    ).user
 
     services.invitation_accept(token=token, user=stakeholder)
 
