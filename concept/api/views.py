@@ -2,6 +2,7 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -310,7 +311,9 @@ class CriteriaSetViewSet(
         organisation: Organisation = data.pop("organisation")
         programmes = programmes_visible_to(self.request.user).filter(organisation=organisation)
         if not any(self.request.user.has_perm(EDIT, p) for p in programmes):
-            raise ValidationError({"organisation": ["You may not add criteria sets to this organisation."]})
+            raise ValidationError(
+                {"organisation": [_("You may not add criteria sets to this organisation.")]}
+            )
         serializer.instance = _call(
             services.criteria_set_create,
             organisation=organisation,
@@ -346,7 +349,7 @@ class MeasureTemplateViewSet(BoundedLookupMixin, viewsets.ReadOnlyModelViewSet):
             and template.organisation_id != programme.organisation_id
         ):
             raise ValidationError(
-                {"programme": ["This template is not available to the programme's organisation."]}
+                {"programme": [_("This template is not available to the programme's organisation.")]}
             )
         measure = _call(services.measure_create_from_template, programme=programme, template=template)
         measure = selectors.with_score(Measure.objects.filter(pk=measure.pk)).get()

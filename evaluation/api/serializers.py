@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from programmes.models import Programme
@@ -150,7 +151,7 @@ class SurveySerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if not self.instance and not attrs.get("template") and not attrs.get("title"):
-            raise serializers.ValidationError({"title": "This field is required."})
+            raise serializers.ValidationError({"title": _("This field is required.")})
         return attrs
 
 
@@ -338,7 +339,7 @@ class ImportSerializer(serializers.Serializer):
         if not isinstance(value, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in value.items()
         ):
-            raise serializers.ValidationError("Give an object of column names and question codes.")
+            raise serializers.ValidationError(_("Give an object of column names and question codes."))
         return value
 
 

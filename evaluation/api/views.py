@@ -1,6 +1,7 @@
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -196,7 +197,7 @@ class SurveyViewSet(
         require(request, EDIT, survey.programme)
         kind = request.query_params.get("kind", "csv")
         if kind not in {"csv", "xlsx"}:
-            raise as_drf_error(DjangoValidationError({"kind": "Choose csv or xlsx."}))
+            raise as_drf_error(DjangoValidationError({"kind": _("Choose csv or xlsx.")}))
         return exporters.export_response(survey, kind=kind)
 
     @extend_schema(
@@ -215,7 +216,7 @@ class SurveyViewSet(
         data = payload.validated_data
         wave = survey.waves.filter(pk=data["wave"]).first()
         if wave is None:
-            raise as_drf_error(DjangoValidationError({"wave": "This survey has no such wave."}))
+            raise as_drf_error(DjangoValidationError({"wave": _("This survey has no such wave.")}))
         questions = selectors.survey_questions(survey)
         try:
             table = importers.read_table(data["file"])
@@ -409,7 +410,7 @@ class FindingViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
                     .first()
                 )
                 if question is None:
-                    raise DjangoValidationError({"question": "Unknown question of this programme."})
+                    raise DjangoValidationError({"question": _("Unknown question of this programme.")})
                 survey = question.survey
                 filters = parse_result_filters(
                     survey,
@@ -524,13 +525,15 @@ class PublicResponseView(APIView):
             if point is None:
                 raise Http404
         if not survey.is_accepting():
-            return Response({"detail": "This survey is not open for answers."}, status=status.HTTP_410_GONE)
+            return Response(
+                {"detail": _("This survey is not open for answers.")}, status=status.HTTP_410_GONE
+            )
         if data["website"]:
             return Response({"status": "saved"}, status=status.HTTP_201_CREATED)
         ip = client_ip(request)
         if rate_limit_exceeded(scope=f"survey:{survey.pk}", ip=ip):
             return Response(
-                {"detail": "Too many submissions. Please try again later."},
+                {"detail": _("Too many submissions. Please try again later.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
         try:
@@ -543,7 +546,9 @@ class PublicResponseView(APIView):
                 questions=selectors.public_questions(survey),
             )
         except services.SurveyNotOpen:
-            return Response({"detail": "This survey is not open for answers."}, status=status.HTTP_410_GONE)
+            return Response(
+                {"detail": _("This survey is not open for answers.")}, status=status.HTTP_410_GONE
+            )
         except DjangoValidationError as error:
             return Response({"answers": error.message_dict}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"status": "saved"}, status=status.HTTP_201_CREATED)
@@ -581,7 +586,7 @@ class ReadinessAssessmentViewSet(
         scores = data["scores"]
         dimensions = [score["dimension"] for score in scores]
         if len(set(dimensions)) != len(dimensions):
-            raise as_drf_error(DjangoValidationError({"scores": "Each dimension may appear only once."}))
+            raise as_drf_error(DjangoValidationError({"scores": _("Each dimension may appear only once.")}))
         try:
             serializer.instance = services.readiness_assess(
                 programme=programme,
