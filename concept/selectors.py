@@ -27,7 +27,6 @@ from programmes.selectors import programmes_visible_to
 
 from .models import (
     CriteriaSet,
-    Criterion,
     Feasibility,
     FundingSource,
     JourneyStage,
@@ -324,7 +323,3 @@ def row_gap(row: dict) -> Decimal:
         row["feasibility__years"] or 1
     )
     return max(expected - row["funded"], Decimal("0"))
-
-
-def criterion_weights_total(criteria_set: CriteriaSet) -> int:
-    return Criterion.objects.filter(criteria_set=criteria_set).aggregate(t=Sum("weight"))["t"] or 0

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, QuerySet, Sum, Value, When
 
 from programmes.models import Programme
 
@@ -496,16 +496,6 @@ def findings_visible_to(user) -> QuerySet[Finding]:
 
     return Finding.objects.filter(programme__in=programmes_visible_to(user).values("pk")).prefetch_related(
         "evidence"
-    )
-
-
-def findings_with_evidence_count(programme: Programme) -> int:
-    return (
-        Finding.objects.filter(programme=programme)
-        .filter(Q(evidence__isnull=False))
-        .values("pk")
-        .distinct()
-        .count()
     )
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -307,9 +307,3 @@ def stakeholder_update(*, stakeholder: Stakeholder, **fields) -> Stakeholder:
 @transaction.atomic
 def stakeholder_delete(*, stakeholder: Stakeholder) -> None:
     stakeholder.delete()
-
-
-def require(user, perm: str, obj) -> None:
-    """Raise PermissionDenied unless the user holds the permission on the object."""
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
