@@ -5,7 +5,7 @@ Views, the API, the admin and the demo data call these; every business rule that
 
 import hashlib
 import hmac
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
@@ -349,6 +349,28 @@ def question_move(*, question: Question, direction: str) -> Question:
         question.position = this.position
     _touch(survey)
     return question
+
+
+@transaction.atomic
+def questions_reorder(*, survey: Survey, order: Sequence[int]) -> None:
+    """Put the survey's questions in the given order (a list of all their ids, e.g. after drag and drop)."""
+    questions = {question.pk: question for question in survey.questions.select_for_update()}
+    if not isinstance(order, list | tuple) or any(
+        isinstance(pk, bool) or not isinstance(pk, int) for pk in order
+    ):
+        raise ValidationError({"order": _("Give the ids of the survey's questions as a list of numbers.")})
+    if len(order) != len(set(order)) or set(order) != set(questions):
+        raise ValidationError(
+            {"order": _("The new order must list every question of this survey exactly once.")}
+        )
+    changed = []
+    for position, pk in enumerate(order, start=1):
+        question = questions[pk]
+        if question.position != position:
+            question.position = position
+            changed.append(question)
+    Question.objects.bulk_update(changed, ["position"])
+    _touch(survey)
 
 
 # --- Sections ----------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ survey_patterns = [
     path(
         "questions/<id:question>/move/", views.QuestionActionView.as_view(action="move"), name="question_move"
     ),
+    path("questions/reorder/", views.QuestionReorderView.as_view(), name="questions_reorder"),
     path("sections/new/", views.SectionCreateView.as_view(), name="section_create"),
     path("sections/<id:section>/edit/", views.SectionFormView.as_view(), name="section_edit"),
     path("sections/<id:section>/delete/", views.SectionDeleteView.as_view(), name="section_delete"),

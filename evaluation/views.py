@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -16,7 +16,7 @@ from config.converters import clean_text_param, parse_id
 from programmes.views import apply_validation_error
 from programmes.views_base import ProgrammeMixin
 
-from . import exporters, gates, selectors, services
+from . import cycles, exporters, gates, selectors, services
 from .forms import (
     CollectionPointForm,
     FindingForm,
@@ -50,6 +50,8 @@ class EvaluationOverviewView(ProgrammeMixin, TemplateView):
             findings=findings,
             finding_count=selectors.programme_findings(programme).count(),
             criteria=[criterion(programme) for _key, criterion in gates.CRITERIA],
+            surveys_to_repeat=cycles.surveys_to_repeat(programme),
+            new_cycle_wave_label=_("Cycle %(cycle)d") % {"cycle": programme.cycle},
         )
         latest = selectors.readiness_history(programme, limit=1)
         context["readiness"] = selectors.readiness_rows(latest[0]) if latest else None
@@ -223,6 +225,30 @@ class QuestionActionView(SurveyMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(self.survey.get_absolute_url() + f"#question-{question.pk}")
+
+
+class QuestionReorderView(SurveyMixin, View):
+    """Save a new order of all questions (sent by drag and drop on the builder page; the arrow buttons remain)."""
+
+    permission_required = EDIT
+
+    def post(self, request, *args, **kwargs):
+        try:
+            order = [int(value) for value in request.POST.getlist("order")]
+        except ValueError:
+            order = None
+        try:
+            services.questions_reorder(survey=self.survey, order=order)
+        except ValidationError as error:
+            message = " ".join(error.messages)
+            if request.accepts("application/json") and not request.accepts("text/html"):
+                return JsonResponse({"ok": False, "error": message}, status=400)
+            messages.error(request, message)
+            return redirect(self.survey.get_absolute_url() + "#questions-heading")
+        if request.accepts("application/json") and not request.accepts("text/html"):
+            return JsonResponse({"ok": True})
+        messages.success(request, _("New order saved."))
+        return redirect(self.survey.get_absolute_url() + "#questions-heading")
 
 
 class CollectionPointCreateView(SurveyDetailView):

@@ -14,6 +14,7 @@ from ..models import (
     Question,
     ReadinessAssessment,
     ReadinessDimension,
+    Section,
     Survey,
     Wave,
 )
@@ -47,12 +48,26 @@ class QuestionSerializer(serializers.ModelSerializer):
             "min_value",
             "max_value",
             "max_selections",
+            "section",
             "journey_stage",
             "target_group",
             "choices",
         ]
         read_only_fields = ["id", "position"]
         validators: list = []  # uniqueness of the code is checked by the service with a clear message
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Section
+        fields = ["id", "position", "title", "title_en"]
+        read_only_fields = ["id", "position"]
+
+
+class ReorderSerializer(serializers.Serializer):
+    order = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=2000
+    )
 
 
 class MoveSerializer(serializers.Serializer):

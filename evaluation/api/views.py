@@ -15,7 +15,7 @@ from programmes.api.views import BoundedLookupMixin, IdFilter, as_drf_error, req
 
 from .. import selectors, services
 from ..abuse import client_ip, rate_limit_exceeded
-from ..models import Finding, Question, ReadinessAssessment, Survey
+from ..models import Finding, Question, ReadinessAssessment, Section, Survey
 from ..results import parse_result_filters
 from .serializers import (
     CollectionPointSerializer,
@@ -30,7 +30,9 @@ from .serializers import (
     PublicSurveySerializer,
     QuestionSerializer,
     ReadinessAssessmentSerializer,
+    ReorderSerializer,
     ResultsSerializer,
+    SectionSerializer,
     SurveyDetailSerializer,
     SurveySerializer,
     WaveCreateSerializer,
@@ -312,6 +314,55 @@ class QuestionViewSet(BoundedLookupMixin, SurveyNestedMixin, viewsets.ModelViewS
         payload.is_valid(raise_exception=True)
         services.question_move(question=question, direction=payload.validated_data["direction"])
         return Response(QuestionSerializer(self.get_queryset(), many=True).data)
+
+    @extend_schema(request=ReorderSerializer, responses=QuestionSerializer(many=True))
+    @action(detail=False, methods=["post"])
+    def reorder(self, request, survey_pk=None):
+        """Put all questions in a new order (the ids of every question of the survey); answers the new order."""
+        survey = self.get_survey()
+        require(request, EDIT, survey.programme)
+        payload = ReorderSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            services.questions_reorder(survey=survey, order=payload.validated_data["order"])
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(QuestionSerializer(self.get_queryset(), many=True).data)
+
+
+class SectionViewSet(BoundedLookupMixin, SurveyNestedMixin, viewsets.ModelViewSet):
+    """Sections (headings that group the questions of a long survey into pages), in order."""
+
+    serializer_class = SectionSerializer
+    pagination_class = None
+    filter_backends: list = []
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Section.objects.none()
+        return self.get_survey().sections.all()
+
+    def perform_create(self, serializer):
+        survey = self.get_survey()
+        require(self.request, EDIT, survey.programme)
+        try:
+            serializer.instance = services.section_create(survey=survey, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+
+    def perform_update(self, serializer):
+        require(self.request, EDIT, self.get_survey().programme)
+        data = {"title": serializer.instance.title, "title_en": serializer.instance.title_en}
+        data.update(serializer.validated_data)
+        try:
+            serializer.instance = services.section_update(section=serializer.instance, **data)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+
+    def perform_destroy(self, instance):
+        require(self.request, EDIT, self.get_survey().programme)
+        services.section_delete(section=instance)
 
 
 class CollectionPointViewSet(
