@@ -6,7 +6,9 @@ from rest_framework.routers import DefaultRouter, SimpleRouter
 import config.converters  # noqa: F401  (registers the "id" converter)
 from concept.api import views as concept_api
 from evaluation.api import views as evaluation_api
+from programmes.api import gates_risks, workshops
 from programmes.api import views as programme_api
+from transformation.api import dashboards, imports, kpis, reports, retrospectives
 from transformation.api import views as transformation_api
 
 router = DefaultRouter()
@@ -32,9 +34,14 @@ programme_router.register("invitations", programme_api.InvitationViewSet, basena
 
 survey_router = SimpleRouter()
 survey_router.register("questions", evaluation_api.QuestionViewSet, basename="survey-question")
+survey_router.register("sections", evaluation_api.SectionViewSet, basename="survey-section")
 survey_router.register(
     "collection-points", evaluation_api.CollectionPointViewSet, basename="survey-collection-point"
 )
+
+EXTENSIONS = (kpis, imports, reports, dashboards, workshops, gates_risks, retrospectives)
+for extension in EXTENSIONS:
+    extension.register(router, programme_router)
 
 app_name = "api"
 urlpatterns = [
@@ -48,3 +55,5 @@ urlpatterns = [
         name="public-survey-responses",
     ),
 ]
+for extension in EXTENSIONS:
+    urlpatterns += extension.urlpatterns

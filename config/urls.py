@@ -21,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("s/", include("evaluation.urls_public")),
+    path("share/", include("transformation.urls_share")),
+    path("w/", include("programmes.urls_workshop_public")),
     path("accounts/api-token/", account_views.ApiTokenView.as_view(), name="account_api_token"),
     path("", include("programmes.urls")),
 ]

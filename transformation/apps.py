@@ -9,6 +9,46 @@ class TransformationConfig(AppConfig):
     def ready(self) -> None:
         from programmes.demo import register_demo_step
 
+        from .dashboards import register_portfolio_columns
         from .demo import seed_transformation
 
         register_demo_step(seed_transformation)
+
+        from . import receivers_kpis
+        from .demo_kpis import seed_kpis
+
+        register_demo_step(seed_kpis)  # KPIs right after the business cases; imports fill FOOTFALL later
+
+        from .demo_imports import seed_imports
+
+        register_demo_step(seed_imports)  # after the KPIs: fills FOOTFALL from a synthetic counter export
+        receivers_kpis.connect()
+
+        from programmes.gates import gate_registry
+        from programmes.risks import risk_registry
+
+        from . import gates, risks
+
+        for key, criterion in gates.CRITERIA:
+            gate_registry.register("transformation", key, criterion, thresholds=gates.THRESHOLDS.get(key, ()))
+        for key, rule in risks.RULES:
+            risk_registry.register(key, rule)
+        register_portfolio_columns()
+
+        # Workshops last: the demo workshop turns an idea into a measure of Konzeption.
+        from programmes.demo_workshops import seed_workshops
+
+        from .workshop_conversions import register as register_workshop_conversions
+
+        register_workshop_conversions()
+        register_demo_step(seed_workshops)
+
+        # Gates and risks after every data step (the override lies in the past), before the reports freeze it.
+        from .demo_gates import seed_gates
+
+        register_demo_step(seed_gates)
+
+        # Reports last of all: the archived demo reports freeze the figures of every step before.
+        from .demo_reports import seed_reports
+
+        register_demo_step(seed_reports)

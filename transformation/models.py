@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -399,3 +399,510 @@ class RolloutStage(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --------------------------------------------------------------------------------------------------------------
+# KPIs, measurements and data imports (issue 6)
+# --------------------------------------------------------------------------------------------------------------
+
+FRAMEWORK_REF_VALIDATOR = RegexValidator(
+    r"^[A-Z]{2,4}: [A-Z]{2,4}: [A-Z]{1,4}: \d{1,2}[CA]$",
+    _("Use the framework format DIM: SUBDIM: CAT: nC or nA, for example EC: ICT: PS: 2A."),
+)
+KPI_CODE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
+    _("Use letters, digits, dot, dash or underscore (at most 40 characters)."),
+)
+
+
+class KPI(models.Model):
+    """A key performance indicator of a programme, with baseline, targets and a series of measurements."""
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("higher is better")
+        LOWER = "lower", _("lower is better")
+        BAND = "band", _("target band")
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("daily")
+        WEEKLY = "weekly", _("weekly")
+        MONTHLY = "monthly", _("monthly")
+        QUARTERLY = "quarterly", _("quarterly")
+        YEARLY = "yearly", _("yearly")
+
+    class SurveyAggregate(models.TextChoices):
+        MEAN = "mean", _("mean of the answers")
+        SHARE = "share", _("share of a choice (%)")
+        NPS = "nps", _("Net Promoter Score")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="kpis"
+    )
+    code = models.CharField(_("code"), max_length=40, validators=[KPI_CODE_VALIDATOR])
+    name_de = models.CharField(_("name (German)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    unit = models.CharField(_("unit"), max_length=40)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    band_low = models.DecimalField(_("band from"), max_digits=16, decimal_places=4, null=True, blank=True)
+    band_high = models.DecimalField(_("band to"), max_digits=16, decimal_places=4, null=True, blank=True)
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
+    definition = models.TextField(_("definition or formula"), blank=True)
+    data_source = models.CharField(_("data source"), max_length=200, blank=True)
+    owner = models.CharField(_("owner"), max_length=200, blank=True)
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    framework_ref = models.CharField(
+        _("framework reference"), max_length=40, blank=True, validators=[FRAMEWORK_REF_VALIDATOR]
+    )
+    catalogue_key = models.CharField(_("catalogue entry"), max_length=40, blank=True)
+    measures = models.ManyToManyField(Measure, verbose_name=_("measures"), blank=True, related_name="kpis")
+    journey_stage = models.ForeignKey(
+        "concept.JourneyStage",
+        verbose_name=_("journey stage"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="kpis",
+    )
+    # A survey-fed KPI gets one measurement per closed wave of the question's survey.
+    source_question = models.ForeignKey(
+        "evaluation.Question",
+        verbose_name=_("survey question"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="kpis",
+    )
+    source_aggregate = models.CharField(
+        _("survey figure"), max_length=10, choices=SurveyAggregate.choices, blank=True
+    )
+    source_choice = models.ForeignKey(
+        "evaluation.Choice",
+        verbose_name=_("choice counted"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="kpi_code_unique_per_programme"),
+            models.CheckConstraint(
+                condition=Q(direction__in=["higher", "lower", "band"]), name="kpi_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction="band") | (Q(band_low__isnull=False) & Q(band_high__isnull=False)),
+                name="kpi_band_needs_bounds",
+            ),
+            models.CheckConstraint(
+                condition=Q(band_low__isnull=True)
+                | Q(band_high__isnull=True)
+                | Q(band_low__lte=models.F("band_high")),
+                name="kpi_band_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        """The name in the active language (German when no English name is given)."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "de").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_de
+
+
+class KPITarget(models.Model):
+    """A milestone of a KPI's target path: the value to reach by a date."""
+
+    kpi = models.ForeignKey(KPI, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="targets")
+    value = models.DecimalField(_("target value"), max_digits=16, decimal_places=4)
+    date = models.DateField(_("target date"))
+
+    class Meta:
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["kpi", "date"], name="kpi_target_date_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi.code} {self.value} @ {self.date}"
+
+
+class DataImport(models.Model):
+    """An uploaded file of measurements or pedestrian counts, checked, previewed and applied all-or-nothing."""
+
+    class Kind(models.TextChoices):
+        GENERIC = "generic", _("KPI values (CSV/XLSX)")
+        COUNTER = "counter", _("pedestrian counter export")
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("uploaded")
+        CHECKING = "checking", _("being checked")
+        READY = "ready", _("ready to import")
+        FAILED = "failed", _("has errors")
+        IMPORTING = "importing", _("importing")
+        DONE = "done", _("imported")
+        CANCELLED = "cancelled", _("cancelled")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="data_imports"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # The footfall KPI that a counter import feeds with one measurement per day (sum of all locations).
+    kpi = models.ForeignKey(
+        KPI, verbose_name=_("KPI"), on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data import")
+        verbose_name_plural = _("data imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Measurement(models.Model):
+    """One value of a KPI for a period. One value per KPI and period: a re-import replaces, never duplicates."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("entered by hand")
+        API = "api", _("API")
+        IMPORT = "import", _("file import")
+        COUNTER = "counter", _("pedestrian counter")
+        SURVEY = "survey", _("survey wave")
+
+    kpi = models.ForeignKey(KPI, verbose_name=_("KPI"), on_delete=models.CASCADE, related_name="measurements")
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    note = models.TextField(_("note"), blank=True)
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to="evidence/%Y/%m/", blank=True)
+    wave = models.ForeignKey(
+        "evaluation.Wave",
+        verbose_name=_("survey wave"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="kpi_measurements",
+    )
+    data_import = models.ForeignKey(
+        DataImport,
+        verbose_name=_("import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measurements",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        ordering = ["kpi", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "period_start", "period_end"], name="measurement_one_per_kpi_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="measurement_period_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["kpi", "-period_end"], name="measurement_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi.code} {self.period_start}–{self.period_end}: {self.value}"
+
+
+class FootfallDay(models.Model):
+    """Pedestrian counts of one location and day, summed from the counter's hourly rows."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="footfall_days"
+    )
+    location = models.CharField(_("location"), max_length=200)
+    date = models.DateField(_("date"))
+    total = models.PositiveIntegerField(_("pedestrians"))
+    direction_a = models.PositiveIntegerField(_("direction 1"), null=True, blank=True)
+    direction_b = models.PositiveIntegerField(_("direction 2"), null=True, blank=True)
+    adults = models.PositiveIntegerField(_("adults"), null=True, blank=True)
+    children = models.PositiveIntegerField(_("children"), null=True, blank=True)
+    weather = models.CharField(_("weather"), max_length=60, blank=True)
+    temperature = models.DecimalField(
+        _("mean temperature (°C)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    hours = models.PositiveSmallIntegerField(_("hours counted"), validators=[MaxValueValidator(25)])
+    data_import = models.ForeignKey(
+        DataImport,
+        verbose_name=_("import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("footfall day")
+        verbose_name_plural = _("footfall days")
+        ordering = ["location", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "location", "date"], name="footfall_one_per_location_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location} {self.date}: {self.total}"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Stakeholder share links and recurring reports (issue 6)
+# --------------------------------------------------------------------------------------------------------------
+
+
+class ShareLink(models.Model):
+    """A secret, expiring, revocable link to a programme's read-only stakeholder dashboard. Stored hashed."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="share_links"
+    )
+    label = models.CharField(_("label"), max_length=200)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReportSchedule(models.Model):
+    """A recurring KPI report of a programme: who receives it, how often, in which language, with which sections."""
+
+    class Cadence(models.TextChoices):
+        WEEKLY = "weekly", _("weekly")
+        MONTHLY = "monthly", _("monthly")
+        QUARTERLY = "quarterly", _("quarterly")
+
+    SECTIONS = ("kpis", "milestones", "gate", "business_cases", "risks")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="report_schedules"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    cadence = models.CharField(_("cadence"), max_length=10, choices=Cadence.choices)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="de")
+    sections = models.JSONField(_("sections"), default=list, blank=True)
+    send_to_members = models.BooleanField(_("send to members"), default=True)
+    send_to_stakeholders = models.BooleanField(_("send to stakeholders"), default=False)
+    extra_recipients = models.TextField(_("further e-mail addresses"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    starts_on = models.DateField(_("first period starts"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report schedule")
+        verbose_name_plural = _("report schedules")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Report(models.Model):
+    """A frozen snapshot of a programme's figures as of a period end; what was reported stays as it was."""
+
+    class Status(models.TextChoices):
+        BUILDING = "building", _("being built")
+        BUILT = "built", _("built")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    class Trigger(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        MANUAL = "manual", _("sent by hand")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="reports"
+    )
+    schedule = models.ForeignKey(
+        ReportSchedule,
+        verbose_name=_("schedule"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="de")
+    trigger = models.CharField(
+        _("trigger"), max_length=10, choices=Trigger.choices, default=Trigger.SCHEDULED
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BUILDING)
+    data = models.JSONField(_("figures"), default=dict, blank=True)
+    html = models.TextField(_("HTML snapshot"), blank=True)
+    pdf = models.BinaryField(_("PDF snapshot"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    built_at = models.DateTimeField(_("built"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-period_end", "-created_at"]
+        constraints = [
+            # Idempotency: a schedule produces one report per period, however often the task runs.
+            models.UniqueConstraint(
+                fields=["schedule", "period_start", "period_end"],
+                condition=Q(trigger="scheduled"),
+                name="report_one_per_schedule_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="report_period_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportDelivery(models.Model):
+    """One e-mail of a report to one address; the unique pair keeps a re-run from mailing anyone twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    email = models.EmailField(_("e-mail address"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report delivery")
+        verbose_name_plural = _("report deliveries")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "email"], name="report_delivery_once_per_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.email}"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Retrospective of a cycle (issue 7: a T→E gate criterion)
+# --------------------------------------------------------------------------------------------------------------
+
+
+class Retrospective(models.Model):
+    """What a programme learned at the end of a Transformation cycle, and its scaling decision."""
+
+    class Decision(models.TextChoices):
+        SCALE = "scale", _("scale up")
+        ADJUST = "adjust", _("adjust and continue")
+        STOP = "stop", _("stop")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="retrospectives"
+    )
+    cycle = models.PositiveIntegerField(_("cycle"))
+    held_on = models.DateField(_("held on"))
+    went_well = models.TextField(_("what went well"))
+    to_improve = models.TextField(_("what to improve"))
+    decision = models.CharField(_("scaling decision"), max_length=10, choices=Decision.choices)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    workshop = models.ForeignKey(
+        "programmes.Workshop",
+        verbose_name=_("workshop"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("retrospective")
+        verbose_name_plural = _("retrospectives")
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.programme} – {self.held_on}"

@@ -8,7 +8,7 @@ from django.urls import include, path
 
 import config.converters  # noqa: F401  (registers the "id" converter)
 
-from . import views
+from . import urls_dashboards, urls_imports, urls_kpis, urls_reports, urls_trail, views
 
 case_patterns = [
     path("", views.CaseDetailView.as_view(), name="case_detail"),
@@ -59,6 +59,11 @@ transformation_patterns = [
     path("cases/<id:pk>/", include(case_patterns)),
     path("plan/<id:measure>/", include(plan_patterns)),
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
+    *urls_kpis.patterns,
+    *urls_imports.patterns,
+    *urls_reports.patterns,
+    *urls_dashboards.patterns,
+    *urls_trail.patterns,
 ]
 
 urlpatterns = [

@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from concept.models import Feasibility, Measure
 from config.converters import parse_id
+from programmes.selectors import programme_transitions
 from programmes.views import apply_validation_error
 from programmes.views_base import ProgrammeMixin
 
@@ -463,6 +464,7 @@ class TimelineView(TMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             timeline=selectors.programme_timeline(self.programme),
+            transitions=list(programme_transitions(self.programme).order_by("decided_at", "id")),
             steps=range(selectors.TIMELINE_STEPS),
             today=timezone.localdate(),
         )

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -117,7 +118,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Berlin"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Recurring KPI reports (docs/reports.md): hourly; a report is created once per schedule and period.
+    "dispatch-due-reports": {
+        "task": "transformation.report_tasks.dispatch_due_reports",
+        "schedule": crontab(minute=5),
+    },
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep our JSON log format in workers too
 
@@ -171,7 +178,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; locale_overrides: third-party (allauth) strings in the formal "Sie", untouched by makemessages.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -244,6 +252,12 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "evaluation.models.Evidence.Kind",
         "VerdictEnum": "concept.models.Verdict",
         "TargetGroupEnum": "programmes.reference.TARGET_GROUPS",
+        "DataImportStatusEnum": "transformation.models.DataImport.Status",
+        "DataImportKindEnum": "transformation.models.DataImport.Kind",
+        "KpiDirectionEnum": "transformation.models.KPI.Direction",
+        "KpiStatusEnum": "transformation.kpis.KpiStatus",
+        "ReportStatusEnum": "transformation.models.Report.Status",
+        "LanguageEnum": "config.settings.base.LANGUAGES",
     },
 }
 

@@ -1,0 +1,68 @@
+// KPI charts with Chart.js. A canvas names the <script type="application/json"> holding its figures:
+// data-kpi-source: measurements and target path on a time-proportional axis (dates as milliseconds, labelled
+// YYYY-MM-DD, so no date adapter is needed); data-footfall-source: bar chart. The tables beside every chart
+// hold the same figures.
+document.addEventListener("DOMContentLoaded", () => {
+  if (typeof window.Chart === "undefined") return;
+  const style = getComputedStyle(document.body);
+  const text = (style.getPropertyValue("--kern-color-layout-text-default") || "").trim() || "#171a26";
+  const blue = (style.getPropertyValue("--kern-color-action-default") || "").trim() || "#1c3e8c";
+  const read = (id) => {
+    const source = document.getElementById(id);
+    return source ? JSON.parse(source.textContent) : null;
+  };
+  const day = (iso) => Date.parse(`${iso}T00:00:00Z`);
+  const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
+  const points = (pairs) => pairs.map(([iso, value]) => ({ x: day(iso), y: value }));
+
+  document.querySelectorAll("canvas[data-kpi-source]").forEach((canvas) => {
+    const data = read(canvas.dataset.kpiSource);
+    if (!data) return;
+    canvas.parentElement.style.height = "300px";
+    const measured = points(data.measurement_points);
+    const path = points(data.path_points);
+    const datasets = [
+      { label: data.names.measurements, data: measured, borderColor: blue, backgroundColor: blue, pointRadius: measured.length > 120 ? 0 : 3 },
+      { label: data.names.path, data: path, borderColor: "#6b6b6b", backgroundColor: "#6b6b6b", borderDash: [6, 4], pointStyle: "rect" },
+    ];
+    const xs = [...measured, ...path].map((p) => p.x);
+    const ends = xs.length ? [Math.min(...xs), Math.max(...xs)] : [];
+    if (data.band) {
+      datasets.push({ label: data.names.band_low, data: ends.map((x) => ({ x, y: data.band[0] })), borderColor: "#2e7d32", borderDash: [2, 3], pointRadius: 0 });
+      datasets.push({ label: data.names.band_high, data: ends.map((x) => ({ x, y: data.band[1] })), borderColor: "#2e7d32", borderDash: [2, 3], pointRadius: 0 });
+    }
+    new window.Chart(canvas, {
+      type: "line",
+      data: { datasets },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        parsing: false,
+        plugins: {
+          legend: { labels: { color: text, usePointStyle: true } },
+          tooltip: { callbacks: { title: (items) => (items.length ? isoDate(items[0].parsed.x) : "") } },
+        },
+        scales: {
+          x: { type: "linear", min: ends[0], max: ends[1], ticks: { color: text, maxTicksLimit: 8, callback: (value) => isoDate(value) } },
+          y: { ticks: { color: text } },
+        },
+      },
+    });
+  });
+
+  document.querySelectorAll("canvas[data-footfall-source]").forEach((canvas) => {
+    const data = read(canvas.dataset.footfallSource);
+    if (!data) return;
+    canvas.parentElement.style.height = "240px";
+    new window.Chart(canvas, {
+      type: "bar",
+      data: { labels: data.labels, datasets: [{ data: data.values, backgroundColor: blue }] },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: { legend: { display: false } },
+        scales: { x: { ticks: { color: text } }, y: { ticks: { color: text }, beginAtZero: true } },
+      },
+    });
+  });
+});

@@ -1,0 +1,163 @@
+"""Report API: schedules (leads and members), the archive (every role), download, send now, query counts."""
+
+from datetime import date
+from http import HTTPStatus
+
+import pytest
+from django.core import mail
+
+from tests.conftest import ROLES
+from tests.transformation.factories_reports import ReportFactory, ReportScheduleFactory
+from transformation.models import Report, ReportSchedule
+
+pytestmark = pytest.mark.django_db
+
+SCHEDULES = "/api/v1/report-schedules/"
+REPORTS = "/api/v1/reports/"
+
+
+def statuses(api_as, method, path, data=None):
+    return {role: getattr(api_as(role), method)(path, data, format="json").status_code for role in ROLES}
+
+
+@pytest.fixture
+def schedule(world):
+    return ReportScheduleFactory(programme=world.programme, extra_recipients="rat@example.org")
+
+
+@pytest.fixture
+def report(schedule):
+    return ReportFactory(
+        schedule=schedule, pdf=b"%PDF-1.7 test", data={"title": "Bericht", "kpis": {"rows": []}}
+    )
+
+
+def test_schedules_are_visible_to_leads_members_and_admins_only(api_as, world, schedule):
+    assert statuses(api_as, "get", f"{SCHEDULES}{schedule.pk}/") == {
+        "anonymous": HTTPStatus.UNAUTHORIZED,
+        "stakeholder": HTTPStatus.NOT_FOUND,  # schedules hold addresses: stakeholders read the archive only
+        "member": HTTPStatus.OK,
+        "lead": HTTPStatus.OK,
+        "other_lead": HTTPStatus.NOT_FOUND,
+        "org_admin": HTTPStatus.OK,
+    }
+    assert api_as("stakeholder").get(SCHEDULES).json()["count"] == 0
+
+
+def test_the_archive_is_visible_to_every_role_of_the_programme(api_as, world, report):
+    expected = {
+        "anonymous": HTTPStatus.UNAUTHORIZED,
+        "stakeholder": HTTPStatus.OK,
+        "member": HTTPStatus.OK,
+        "lead": HTTPStatus.OK,
+        "other_lead": HTTPStatus.NOT_FOUND,
+        "org_admin": HTTPStatus.OK,
+    }
+    assert statuses(api_as, "get", f"{REPORTS}{report.pk}/") == expected
+    body = api_as("stakeholder").get(f"{REPORTS}{report.pk}/").json()
+    assert body["data"] == {"title": "Bericht", "kpis": {"rows": []}} and body["has_pdf"] is True
+
+
+def test_a_member_creates_updates_and_deletes_a_schedule(api_as, world):
+    api = api_as("member")
+    response = api.post(
+        SCHEDULES,
+        {
+            "programme": world.programme.pk,
+            "name": "Quartalsbericht",
+            "cadence": "quarterly",
+            "language": "en",
+            "sections": ["risks", "kpis"],
+            "extra_recipients": "a@example.org; b@example.org",
+        },
+        format="json",
+    )
+    assert response.status_code == HTTPStatus.CREATED, response.json()
+    body = response.json()
+    assert (
+        body["sections"] == ["kpis", "risks"] and body["extra_recipients"] == "a@example.org\nb@example.org"
+    )
+    schedule = ReportSchedule.objects.get()
+    assert schedule.created_by == world.user("member")
+
+    response = api.patch(f"{SCHEDULES}{schedule.pk}/", {"active": False}, format="json")
+    assert response.status_code == HTTPStatus.OK and response.json()["active"] is False
+    assert api.delete(f"{SCHEDULES}{schedule.pk}/").status_code == HTTPStatus.NO_CONTENT
+    assert not ReportSchedule.objects.exists()
+
+
+def test_bad_input_is_a_400_with_field_errors(api_as, world):
+    response = api_as("lead").post(
+        SCHEDULES,
+        {
+            "programme": world.programme.pk,
+            "name": "Bericht",
+            "cadence": "daily",
+            "sections": ["gossip"],
+            "extra_recipients": "kein-mail",
+        },
+        format="json",
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert {"cadence", "sections"} <= set(response.json())
+    response = api_as("lead").post(
+        SCHEDULES,
+        {
+            "programme": world.programme.pk,
+            "name": "Bericht",
+            "cadence": "monthly",
+            "extra_recipients": "kein-mail",
+        },
+        format="json",
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST and "extra_recipients" in response.json()
+
+
+def test_stakeholders_and_strangers_cannot_create_schedules(api_as, world):
+    data = {"programme": world.programme.pk, "name": "Bericht", "cadence": "monthly"}
+    assert api_as("stakeholder").post(SCHEDULES, data, format="json").status_code == HTTPStatus.BAD_REQUEST
+    assert api_as("other_lead").post(SCHEDULES, data, format="json").status_code == HTTPStatus.BAD_REQUEST
+    assert not ReportSchedule.objects.exists()
+
+
+def test_download_returns_the_frozen_html_or_pdf(api_as, world, report):
+    api = api_as("stakeholder")
+    html = api.get(f"{REPORTS}{report.pk}/download/?format=html")
+    assert html.status_code == HTTPStatus.OK and html["Content-Type"].startswith("text/html")
+    assert html.content.decode() == report.html
+    assert "default-src 'none'" in html["Content-Security-Policy"]
+    pdf = api.get(f"{REPORTS}{report.pk}/download/?format=pdf")
+    assert pdf.status_code == HTTPStatus.OK and pdf.content == b"%PDF-1.7 test"
+    assert api.get(f"{REPORTS}{report.pk}/download/?format=xlsx").status_code == HTTPStatus.NOT_FOUND
+    assert (
+        api_as("other_lead").get(f"{REPORTS}{report.pk}/download/?format=pdf").status_code
+        == HTTPStatus.NOT_FOUND
+    )
+
+
+def test_send_now_answers_202_and_mails_the_report(
+    api_as, world, schedule, django_capture_on_commit_callbacks
+):
+    assert (
+        api_as("stakeholder").post(f"{SCHEDULES}{schedule.pk}/send-now/").status_code == HTTPStatus.NOT_FOUND
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as("lead").post(f"{SCHEDULES}{schedule.pk}/send-now/")
+    assert response.status_code == HTTPStatus.ACCEPTED
+    report = Report.objects.get(pk=response.json()["id"])
+    assert report.trigger == "manual" and report.status == "sent"
+    assert "rat@example.org" in [m.to[0] for m in mail.outbox]
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_lists_run_a_fixed_number_of_queries(api_as, world, schedule, rows, django_assert_max_num_queries):
+    ReportScheduleFactory.create_batch(rows, programme=world.programme)
+    for month in range(rows):
+        year, index = divmod(month, 12)
+        start = date(2020 + year, index + 1, 1)
+        ReportFactory(schedule=schedule, period_start=start, period_end=start.replace(day=28))
+    api = api_as("lead")
+    with django_assert_max_num_queries(4):
+        assert api.get(SCHEDULES).json()["count"] == rows + 1
+    with django_assert_max_num_queries(4):
+        assert api.get(f"{REPORTS}?programme={world.programme.pk}").json()["count"] == rows

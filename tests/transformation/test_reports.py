@@ -1,0 +1,494 @@
+"""Recurring KPI reports: periods, what is due, idempotent dispatch/build/send, the frozen snapshot."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from smtplib import SMTPServerDisconnected
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.mail.backends.locmem import EmailBackend
+from django.utils import timezone
+
+from programmes import services as programme_services
+from programmes.models import Role
+from tests.programmes.factories import MembershipFactory
+from tests.transformation.factories_kpis import KPIFactory, MeasurementFactory
+from tests.transformation.factories_reports import ReportScheduleFactory
+from transformation import reports
+from transformation.models import Report, ReportDelivery, ReportSchedule
+from transformation.report_tasks import build_and_send_report, dispatch_due_reports
+
+APRIL_2 = date(2026, 4, 2)
+
+
+# --- Periods -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cadence", "day", "start", "end"),
+    [
+        ("weekly", date(2026, 4, 2), date(2026, 3, 30), date(2026, 4, 5)),  # Thursday → Monday–Sunday
+        ("weekly", date(2026, 3, 30), date(2026, 3, 30), date(2026, 4, 5)),
+        ("weekly", date(2026, 1, 1), date(2025, 12, 29), date(2026, 1, 4)),  # across the year
+        ("monthly", date(2026, 2, 14), date(2026, 2, 1), date(2026, 2, 28)),
+        ("monthly", date(2028, 2, 29), date(2028, 2, 1), date(2028, 2, 29)),  # leap year
+        ("monthly", date(2026, 12, 31), date(2026, 12, 1), date(2026, 12, 31)),
+        ("quarterly", date(2026, 5, 20), date(2026, 4, 1), date(2026, 6, 30)),
+        ("quarterly", date(2026, 12, 1), date(2026, 10, 1), date(2026, 12, 31)),
+    ],
+)
+def test_periods_are_weeks_from_monday_calendar_months_and_quarters(cadence, day, start, end):
+    assert reports.period_containing(cadence, day) == reports.Period(start, end)
+
+
+@pytest.mark.parametrize(
+    ("cadence", "today", "start", "end"),
+    [
+        ("weekly", date(2026, 4, 6), date(2026, 3, 30), date(2026, 4, 5)),  # Monday: last week is complete
+        ("weekly", date(2026, 4, 5), date(2026, 3, 23), date(2026, 3, 29)),  # Sunday: this week is not
+        ("monthly", date(2026, 4, 1), date(2026, 3, 1), date(2026, 3, 31)),
+        ("monthly", date(2026, 1, 15), date(2025, 12, 1), date(2025, 12, 31)),
+        ("quarterly", date(2026, 4, 1), date(2026, 1, 1), date(2026, 3, 31)),
+        ("quarterly", date(2026, 2, 10), date(2025, 10, 1), date(2025, 12, 31)),
+    ],
+)
+def test_the_latest_completed_period_ended_before_today(cadence, today, start, end):
+    assert reports.latest_completed_period(cadence, today) == reports.Period(start, end)
+
+
+# --- What is due -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_only_the_latest_completed_period_of_active_schedules_is_due():
+    monthly = ReportScheduleFactory(starts_on=date(2025, 1, 1))
+    ReportScheduleFactory(active=False)
+    quarterly = ReportScheduleFactory(cadence="quarterly", starts_on=date(2026, 1, 1))
+
+    due = {(d.schedule.pk, d.period) for d in reports.due_reports(APRIL_2)}
+
+    # no flood of the 14 months since January 2025: only March 2026
+    assert due == {
+        (monthly.pk, reports.Period(date(2026, 3, 1), date(2026, 3, 31))),
+        (quarterly.pk, reports.Period(date(2026, 1, 1), date(2026, 3, 31))),
+    }
+
+
+@pytest.mark.django_db
+def test_a_period_that_starts_before_the_schedule_is_not_due():
+    ReportScheduleFactory(starts_on=date(2026, 3, 15))
+    assert reports.due_reports(APRIL_2) == []
+    assert len(reports.due_reports(date(2026, 5, 1))) == 1  # April is the first whole month
+
+
+@pytest.mark.django_db
+def test_a_period_with_a_scheduled_report_is_no_longer_due():
+    schedule = ReportScheduleFactory()
+    Report.objects.create(
+        programme=schedule.programme,
+        schedule=schedule,
+        title="März",
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
+    )
+    assert reports.due_reports(APRIL_2) == []
+
+
+# --- Idempotency --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def team(world):
+    """The world's programme with a monthly schedule to members and stakeholders and one further address."""
+    schedule = ReportScheduleFactory(
+        programme=world.programme,
+        send_to_stakeholders=True,
+        extra_recipients="rat@musterstadt.example, ",
+    )
+    kpi = KPIFactory(programme=world.programme, code="FOOT", name_de="Passanten", unit="Personen/Tag")
+    MeasurementFactory(
+        kpi=kpi, period_start=date(2026, 3, 1), period_end=date(2026, 3, 31), value=Decimal("1200")
+    )
+    return schedule, kpi
+
+
+def recipients(world):
+    users = [world.user(role).email for role in ("lead", "member", "stakeholder")]
+    return sorted([*users, "rat@musterstadt.example"])
+
+
+@pytest.mark.django_db
+def test_dispatching_twice_makes_one_report_and_one_email_per_recipient(
+    world, team, django_capture_on_commit_callbacks
+):
+    for _run in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            reports.report_dispatch_due(APRIL_2)
+
+    report = Report.objects.get()
+    assert report.status == Report.Status.SENT
+    assert (report.period_start, report.period_end) == (date(2026, 3, 1), date(2026, 3, 31))
+    assert sorted(address for message in mail.outbox for address in message.to) == recipients(world)
+    assert set(report.deliveries.values_list("status", flat=True)) == {"sent"}
+
+
+@pytest.mark.django_db
+def test_the_beat_task_dispatches_due_reports(world, team, django_capture_on_commit_callbacks, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *args: APRIL_2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatch_due_reports.delay().get() == 1
+    assert Report.objects.get().status == Report.Status.SENT
+    assert len(mail.outbox) == 4
+
+
+@pytest.mark.django_db
+def test_running_the_build_task_twice_keeps_one_snapshot_and_mails_nobody_twice(world, team):
+    report = Report.objects.create(
+        programme=world.programme,
+        schedule=team[0],
+        title="März",
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
+    )
+    build_and_send_report.delay(report.pk)
+    first = Report.objects.get(pk=report.pk)
+    build_and_send_report.delay(report.pk)
+    second = Report.objects.get(pk=report.pk)
+
+    assert second.built_at == first.built_at
+    assert second.html == first.html
+    assert len(mail.outbox) == 4
+    assert ReportDelivery.objects.filter(report=report).count() == 4
+
+
+@pytest.mark.django_db
+def test_parallel_dispatch_that_lost_the_race_finds_the_existing_report(world, team):
+    schedule = team[0]
+    existing = Report.objects.create(
+        programme=world.programme,
+        schedule=schedule,
+        title="März",
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
+    )
+    # what a second dispatch would do if its due_reports() ran before the first one committed
+    report, created = Report.objects.get_or_create(
+        schedule=schedule,
+        period_start=existing.period_start,
+        period_end=existing.period_end,
+        trigger=Report.Trigger.SCHEDULED,
+        defaults={"programme": world.programme, "title": "x"},
+    )
+    assert (report.pk, created) == (existing.pk, False)
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(
+            programme=world.programme,
+            schedule=schedule,
+            title="Doppelt",
+            period_start=existing.period_start,
+            period_end=existing.period_end,
+        )
+
+
+# --- The frozen snapshot ------------------------------------------------------------------------------------
+
+
+def build(schedule, start=date(2026, 3, 1), end=date(2026, 3, 31)):
+    report = Report.objects.create(
+        programme=schedule.programme,
+        schedule=schedule,
+        title="Bericht",
+        period_start=start,
+        period_end=end,
+        language=schedule.language,
+    )
+    return reports.report_build(report=report)
+
+
+@pytest.mark.django_db
+def test_a_snapshot_does_not_change_when_later_data_arrives(world, team):
+    schedule, kpi = team
+    report = build(schedule)
+    row = report.data["kpis"]["rows"][0]
+    assert (row["code"], row["latest_value"], row["latest_period_end"]) == ("FOOT", "1200", "2026-03-31")
+
+    # a value for April, and a late correction entered for March after the report was built
+    MeasurementFactory(
+        kpi=kpi, period_start=date(2026, 4, 1), period_end=date(2026, 4, 30), value=Decimal("5000")
+    )
+    kpi.measurements.filter(period_end=date(2026, 3, 31)).update(value=Decimal("999"))
+    reports.report_build(report=report)  # a second build does nothing
+
+    stored = Report.objects.get(pk=report.pk)
+    assert stored.data == report.data
+    assert stored.html == report.html
+    assert "1.200" in stored.html and "5.000" not in stored.html
+
+
+@pytest.mark.django_db
+def test_kpis_count_only_measurements_up_to_the_period_end(world, team):
+    schedule, kpi = team
+    MeasurementFactory(
+        kpi=kpi, period_start=date(2026, 4, 1), period_end=date(2026, 4, 30), value=Decimal("5000")
+    )
+    report = build(schedule)
+    assert report.data["kpis"]["rows"][0]["latest_value"] == "1200"
+
+
+@pytest.mark.django_db
+def test_a_report_holds_only_the_schedules_sections(world, team):
+    schedule, _kpi = team
+    schedule.sections = ["milestones"]
+    schedule.save()
+    report = build(schedule)
+    assert report.data["sections"] == ["milestones"]
+    assert "kpis" not in report.data and "gate" not in report.data
+    assert "Passanten" not in report.html
+    assert 'id="report-milestones"' in report.html and 'id="report-kpis"' not in report.html
+
+
+@pytest.mark.django_db
+def test_a_report_is_written_in_the_schedules_language(world, team):
+    schedule, _kpi = team
+    schedule.language = "en"
+    schedule.save()
+    english = build(schedule)
+    schedule.language = "de"
+    schedule.save()
+    german = build(schedule, date(2026, 2, 1), date(2026, 2, 28))
+
+    assert '<html lang="en">' in english.html and "Milestones and quick wins" in english.html
+    assert english.data["kpis"]["rows"][0]["status_label"] == "on track"
+    assert '<html lang="de">' in german.html
+    assert german.data["milestones"]["by_status"][0]["label"] == "geplant"
+    assert english.data["milestones"]["by_status"][0]["label"] == "planned"
+
+
+@pytest.mark.django_db
+def test_the_snapshot_is_self_contained_html_without_script(world, team):
+    report = build(team[0])
+    html = report.html.lower()
+    assert "<script" not in html and "<link" not in html and "src=" not in html
+    assert "<svg" in html and 'role="img"' in html and "<style>" in html
+
+
+@pytest.mark.django_db
+def test_a_gate_override_and_its_reason_are_in_the_report(world, team, failing_gate):
+    programme_services.programme_transition(
+        programme=world.programme,
+        user=world.user("lead"),
+        rationale="Stadtrat hat den Start trotz fehlender Umfrage beschlossen.",
+        override=True,
+    )
+    today = timezone.localdate()
+    report = build(team[0], today.replace(day=1), today)
+    transition = report.data["gate"]["transitions"][0]
+    assert transition["overridden"] is True
+    assert transition["rationale"] == "Stadtrat hat den Start trotz fehlender Umfrage beschlossen."
+    assert "Stadtrat hat den Start trotz fehlender Umfrage beschlossen." in report.html
+
+
+@pytest.mark.django_db
+def test_the_report_mail_has_html_text_and_the_pdf(world, team, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        reports.report_dispatch_due(APRIL_2)
+    message = mail.outbox[0]
+    assert world.programme.title in message.subject and "31.03.2026" in message.subject
+    assert "FOOT Passanten: 1.200 Personen/Tag" in message.body
+    assert message.alternatives[0][1] == "text/html"
+    report = Report.objects.get()
+    assert f"/reports/{report.pk}/" in message.body
+    if report.pdf:
+        assert message.attachments[0][2] == "application/pdf"
+        assert bytes(report.pdf).startswith(b"%PDF")
+
+
+# --- Recipients and schedules ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_members_only_schedules_skip_stakeholders(world, team):
+    schedule = team[0]
+    schedule.send_to_stakeholders = False
+    schedule.extra_recipients = ""
+    schedule.save()
+    report = build(schedule)
+    assert sorted(reports.report_recipients(report)) == sorted(
+        [world.user("lead").email, world.user("member").email]
+    )
+
+
+@pytest.mark.django_db
+def test_a_schedule_refuses_bad_addresses_and_unknown_sections(world):
+    with pytest.raises(ValidationError) as error:
+        reports.report_schedule_create(
+            programme=world.programme,
+            name="Monatsbericht",
+            cadence="monthly",
+            sections=["kpis", "gossip"],
+            extra_recipients="gut@example.org, kein-mail",
+        )
+    assert set(error.value.message_dict) == {"sections", "extra_recipients"}
+    assert "kein-mail" in error.value.message_dict["extra_recipients"][0]
+    assert not ReportSchedule.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_schedule_keeps_sections_in_order_and_addresses_one_per_line(world):
+    schedule = reports.report_schedule_create(
+        programme=world.programme,
+        name="Quartalsbericht",
+        cadence="quarterly",
+        sections=["risks", "kpis", "kpis"],
+        extra_recipients="a@example.org; b@example.org\nA@example.org",
+    )
+    assert schedule.sections == ["kpis", "risks"]
+    assert schedule.extra_recipients == "a@example.org\nb@example.org"
+
+
+# --- Mail errors ---------------------------------------------------------------------------------------------
+
+
+class FlakyMailServer(EmailBackend):
+    failures = 0
+    attempts = 0
+
+    def send_messages(self, messages):
+        FlakyMailServer.attempts += 1
+        if FlakyMailServer.failures:
+            FlakyMailServer.failures -= 1
+            raise SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def flaky_mail_server(settings, monkeypatch):
+    from config.celery_app import app
+
+    settings.EMAIL_BACKEND = f"{__name__}.FlakyMailServer"
+    monkeypatch.setattr(app.conf, "task_eager_propagates", False)
+    FlakyMailServer.attempts = 0
+    yield FlakyMailServer
+    FlakyMailServer.failures = 0
+
+
+@pytest.mark.django_db
+def test_a_mail_error_is_retried_and_nobody_gets_the_report_twice(world, team, flaky_mail_server):
+    flaky_mail_server.failures = 2  # the first two sending attempts fail
+    report = Report.objects.create(
+        programme=world.programme,
+        schedule=team[0],
+        title="März",
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
+    )
+    build_and_send_report.delay(report.pk)
+
+    assert sorted(a for m in mail.outbox for a in m.to) == recipients(world)
+    report.refresh_from_db()
+    assert report.status == Report.Status.SENT
+    assert sum(report.deliveries.values_list("attempts", flat=True)) == 4 + 2
+
+
+@pytest.mark.django_db
+def test_the_report_is_marked_failed_after_the_last_retry(world, team, flaky_mail_server):
+    flaky_mail_server.failures = 1000
+    report = Report.objects.create(
+        programme=world.programme,
+        schedule=team[0],
+        title="März",
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
+    )
+    build_and_send_report.delay(report.pk)
+
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED
+    assert "Connection unexpectedly closed" in report.error
+    assert mail.outbox == []
+    assert report.html  # the snapshot itself is kept
+
+
+@pytest.mark.django_db
+def test_send_now_mails_a_manual_report_of_the_latest_period(world, team, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = reports.report_send_now(schedule=team[0], today=APRIL_2)
+    report.refresh_from_db()
+    assert report.trigger == Report.Trigger.MANUAL and report.status == Report.Status.SENT
+    assert len(mail.outbox) == 4
+    # the scheduled report of March is still due
+    assert len(reports.due_reports(APRIL_2)) == 1
+
+
+@pytest.mark.django_db
+def test_a_preview_stores_nothing(world, team):
+    data = reports.report_preview(schedule=team[0], today=APRIL_2)
+    assert data["period_start"] == "2026-04-01" and data["period_end"] == "2026-04-02"
+    assert data["kpis"]["rows"][0]["code"] == "FOOT"
+    assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_stale_report_is_enqueued_again(world, team, django_capture_on_commit_callbacks):
+    report = Report.objects.create(
+        programme=world.programme,
+        schedule=team[0],
+        title="März",
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
+    )
+    Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    reports.report_dispatch_due(APRIL_2)
+    assert Report.objects.get(pk=report.pk).status == Report.Status.SENT
+
+
+@pytest.mark.django_db
+def test_a_deactivated_member_gets_no_report(world, team):
+    user = MembershipFactory(programme=world.programme, role=Role.MEMBER).user
+    user.is_active = False
+    user.save()
+    report = build(team[0])
+    assert user.email not in reports.report_recipients(report)
+
+
+@pytest.mark.django_db
+def test_a_double_click_on_send_now_makes_one_report(world, team, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = reports.report_send_now(schedule=team[0], today=APRIL_2)
+        second = reports.report_send_now(schedule=team[0], today=APRIL_2)
+    assert first.pk == second.pk
+    assert len(mail.outbox) == 4
+
+
+@pytest.mark.django_db
+def test_a_failed_report_tried_again_mails_only_those_not_reached(
+    world, team, flaky_mail_server, django_capture_on_commit_callbacks
+):
+    report = Report.objects.create(
+        programme=world.programme,
+        schedule=team[0],
+        title="März",
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
+    )
+    flaky_mail_server.failures = 1000
+    build_and_send_report.delay(report.pk)
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED
+    # one address got through before the server broke down for good
+    first = report.deliveries.order_by("email").first()
+    ReportDelivery.objects.filter(pk=first.pk).update(status="sent")
+
+    flaky_mail_server.failures = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        reports.report_retry(report=report)
+
+    report.refresh_from_db()
+    assert report.status == Report.Status.SENT
+    assert first.email not in [m.to[0] for m in mail.outbox]
+    assert len(mail.outbox) == 3
+    with pytest.raises(ValidationError):
+        reports.report_retry(report=report)

@@ -1,0 +1,203 @@
+"""API: data imports (upload, status, apply).
+
+``POST /api/v1/imports/`` (multipart: programme, kind, kpi, file) stores the file and queues its check; it answers
+202 with the import and its status URL. ``GET /api/v1/imports/{id}/`` shows status, progress, errors, preview and
+summary; ``POST /api/v1/imports/{id}/apply/`` queues the import of a checked file (202). Members, leads and
+organisation admins only; stakeholders see no imports.
+"""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from programmes.api.views import BoundedLookupMixin, IdFilter, as_drf_error, require
+from programmes.models import Programme, Role
+from programmes.selectors import programmes_visible_to
+
+from .. import import_services
+from ..models import KPI, DataImport
+from ..services import ConflictError
+from .views import Conflict
+
+EDIT = "programmes.edit_content"
+
+
+class DataImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        allow_null=True, help_text="Row in the file (header = 1); null for the file."
+    )
+    column = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+
+
+class DataImportSerializer(serializers.ModelSerializer):
+    errors = DataImportErrorSerializer(many=True, read_only=True)
+    preview = serializers.JSONField(
+        read_only=True,
+        help_text="When ready: columns, first rows, counts per KPI or location (groups), date_from, date_to.",
+    )
+    summary = serializers.JSONField(read_only=True, help_text="When done: what was created and replaced.")
+    status_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DataImport
+        fields = [
+            "id",
+            "programme",
+            "kind",
+            "kpi",
+            "original_name",
+            "encoding",
+            "status",
+            "progress",
+            "rows_total",
+            "errors",
+            "preview",
+            "summary",
+            "created_by",
+            "created_at",
+            "finished_at",
+            "status_url",
+        ]
+        read_only_fields = fields
+
+    def get_status_url(self, obj) -> str:
+        path = reverse("api:data-import-detail", kwargs={"pk": obj.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class DataImportUploadSerializer(serializers.Serializer):
+    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
+    kind = serializers.ChoiceField(choices=DataImport.Kind.choices)
+    kpi = serializers.PrimaryKeyRelatedField(
+        queryset=KPI.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Counter imports: the footfall KPI that receives one value per day.",
+    )
+    file = serializers.FileField(
+        help_text="CSV (or XLSX for KPI values); see docs/imports.md for the formats."
+    )
+
+
+class DataImportFilter(django_filters.FilterSet):
+    programme = IdFilter("programme_id")
+    kpi = IdFilter("kpi_id")
+
+    class Meta:
+        model = DataImport
+        fields = ["programme", "kpi", "kind", "status"]
+
+
+def _editable_programmes(user):
+    return programmes_visible_to(user).filter(
+        Q(user_is_org_admin=True) | Q(user_role__in=[Role.LEAD, Role.MEMBER])
+    )
+
+
+class DataImportViewSet(
+    BoundedLookupMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Data imports of KPI values and pedestrian counter exports: upload, check, preview, apply."""
+
+    serializer_class = DataImportSerializer
+    filterset_class = DataImportFilter
+    parser_classes = [MultiPartParser, FormParser]  # uploads are files; apply and cancel need no body
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return DataImport.objects.filter(
+            programme__in=programmes_visible_to(self.request.user)
+        ).select_related("programme", "kpi")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.action == "list":
+            queryset = queryset.filter(programme__in=_editable_programmes(self.request.user))
+        return queryset
+
+    def get_object(self):
+        data_import = super().get_object()
+        require(self.request, EDIT, data_import.programme)
+        return data_import
+
+    def _fresh(self, data_import, code):
+        data_import.refresh_from_db()
+        data = DataImportSerializer(data_import, context=self.get_serializer_context()).data
+        return Response(data, status=code, headers={"Location": data["status_url"]})
+
+    @extend_schema(
+        request={"multipart/form-data": DataImportUploadSerializer},
+        responses={202: DataImportSerializer, 400: OpenApiResponse(description="Invalid upload")},
+    )
+    def create(self, request, *args, **kwargs):
+        """Upload a file; its check runs in the background. Poll ``status_url`` for progress and preview."""
+        payload = DataImportUploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        programme = data["programme"]
+        require(request, EDIT, programme)
+        try:
+            data_import = import_services.data_import_create(
+                programme=programme,
+                kind=data["kind"],
+                kpi=data.get("kpi"),
+                file=data["file"],
+                user=request.user,
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return self._fresh(data_import, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=None,
+        responses={202: DataImportSerializer, 409: OpenApiResponse(description="The import is not ready.")},
+    )
+    @action(detail=True, methods=["post"])
+    def apply(self, request, pk=None):
+        """Import a checked file (status ``ready``) in the background, all rows or none."""
+        from ..import_tasks import apply_import
+
+        data_import = self.get_object()
+        try:
+            with transaction.atomic():
+                import_services.data_import_start(data_import=data_import)
+                transaction.on_commit(lambda: apply_import.delay(data_import.pk))
+        except ConflictError as error:
+            raise Conflict(error.message) from error
+        return self._fresh(data_import, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=None,
+        responses={200: DataImportSerializer, 409: OpenApiResponse(description="Too late to cancel.")},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Drop an import that has not been applied."""
+        data_import = self.get_object()
+        try:
+            import_services.data_import_cancel(data_import=data_import)
+        except ConflictError as error:
+            raise Conflict(error.message) from error
+        return self._fresh(data_import, status.HTTP_200_OK)
+
+
+def register(router, programme_router) -> None:
+    """Add this module's viewsets to the API routers (config/api_router.py calls it)."""
+    router.register("imports", DataImportViewSet, basename="data-import")
+
+
+urlpatterns: list = []

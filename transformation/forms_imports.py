@@ -1,0 +1,47 @@
+"""The upload form of data imports."""
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .import_services import MAX_UPLOAD_BYTES
+from .models import KPI, DataImport
+
+
+class DataImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of file"),
+        choices=DataImport.Kind.choices,
+        initial=DataImport.Kind.COUNTER,
+        widget=forms.RadioSelect,
+    )
+    kpi = forms.ModelChoiceField(
+        label=_("Footfall KPI"),
+        queryset=KPI.objects.none(),
+        required=False,
+        help_text=_("For counter exports: the KPI that receives one value per day (sum of all locations)."),
+    )
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kpi"].queryset = KPI.objects.filter(programme=programme).order_by("code")
+        self.fields["kpi"].label_from_instance = lambda kpi: f"{kpi.code} – {kpi.name}"
+        self.fields["file"].help_text = gettext(
+            "KPI values: CSV or Excel with the columns kpi, period, value, note. Counter exports: CSV as the "
+            "counter's portal exports it (German or English columns, UTF-8 or ISO-8859-1). At most %(mb)d MB."
+        ) % {"mb": MAX_UPLOAD_BYTES >> 20}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                gettext("The file is too large (at most %(mb)d MB).") % {"mb": MAX_UPLOAD_BYTES >> 20}
+            )
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == DataImport.Kind.COUNTER and not data.get("kpi"):
+            self.add_error("kpi", _("Choose the footfall KPI that the counts feed."))
+        return data

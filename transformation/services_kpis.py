@@ -1,0 +1,333 @@
+"""Writes of KPIs, their targets and measurements, and survey-fed measurements. Views, API and demo call these.
+
+Decisions (documented in docs/kpis.md):
+
+- Targets are replaced as a whole when given (a list of (date, value)); two targets on one date are an error.
+- One measurement per KPI and period. By hand, a second value for an existing period is an error (edit the
+  existing one). In an API bulk upload an existing period is **replaced** (value, note, evidence link), so a
+  client may safely resend a batch; two items for one period in one batch are an error. All-or-nothing.
+- A survey-fed KPI (``source_question`` + ``source_aggregate``) gets one measurement per closed wave of the
+  question's survey (period = the wave's start and end dates, source "survey"), recomputed idempotently
+  whenever the KPI is saved or a wave/survey of it is saved (see ``receivers_kpis``).
+"""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import KPI, KPITarget, Measurement
+
+KPI_FIELDS = {
+    "code",
+    "name_de",
+    "name_en",
+    "unit",
+    "direction",
+    "band_low",
+    "band_high",
+    "frequency",
+    "definition",
+    "data_source",
+    "owner",
+    "baseline_value",
+    "baseline_date",
+    "framework_ref",
+    "catalogue_key",
+    "journey_stage",
+    "source_question",
+    "source_aggregate",
+    "source_choice",
+}
+MEASUREMENT_FIELDS = {"period_start", "period_end", "value", "note", "evidence_url", "evidence_file"}
+MEAN_TYPES = {"school_grade", "likert", "nps", "number"}
+SHARE_TYPES = {"single_choice", "multiple_choice"}
+
+
+def _only(fields: dict, allowed: set[str]) -> dict:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    return fields
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# KPIs
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _check_kpi(kpi: KPI, measures) -> None:
+    """Rules across objects: everything linked belongs to the KPI's programme; the survey source fits."""
+    errors: dict[str, list[str]] = {}
+    programme_id = kpi.programme_id
+    if kpi.code and KPI.objects.filter(programme_id=programme_id, code=kpi.code).exclude(pk=kpi.pk).exists():
+        errors["code"] = [_("This programme already has a KPI with this code.")]
+    if kpi.journey_stage_id and kpi.journey_stage.programme_id != programme_id:
+        errors["journey_stage"] = [_("Choose a journey stage of this programme.")]
+    if measures is not None and any(m.programme_id != programme_id for m in measures):
+        errors["measures"] = [_("Choose measures of this programme.")]
+    if kpi.direction != KPI.Direction.BAND and (kpi.band_low is not None or kpi.band_high is not None):
+        kpi.band_low = kpi.band_high = None  # a band only means something for a target-band KPI
+    question = kpi.source_question
+    if question is not None:
+        if question.survey.programme_id != programme_id:
+            errors["source_question"] = [_("Choose a question of this programme's surveys.")]
+        elif not kpi.source_aggregate:
+            errors["source_aggregate"] = [_("Choose which survey figure feeds the KPI.")]
+        elif kpi.source_aggregate == KPI.SurveyAggregate.MEAN and question.type not in MEAN_TYPES:
+            errors["source_aggregate"] = [_("A mean needs a grade, scale, NPS or number question.")]
+        elif kpi.source_aggregate == KPI.SurveyAggregate.NPS and question.type != "nps":
+            errors["source_aggregate"] = [_("A Net Promoter Score needs an NPS question (0–10).")]
+        elif kpi.source_aggregate == KPI.SurveyAggregate.SHARE:
+            if question.type not in SHARE_TYPES:
+                errors["source_aggregate"] = [_("A share needs a single or multiple choice question.")]
+            elif kpi.source_choice is None or kpi.source_choice.question_id != question.pk:
+                errors["source_choice"] = [_("Choose one of the question's choices to count.")]
+        if kpi.source_aggregate != KPI.SurveyAggregate.SHARE:
+            kpi.source_choice = None
+    else:
+        kpi.source_aggregate = ""
+        kpi.source_choice = None
+    if errors:
+        raise ValidationError(errors)
+
+
+def _set_targets(kpi: KPI, targets) -> None:
+    seen: set[date] = set()
+    for when, _value in targets:
+        if when in seen:
+            raise ValidationError(
+                {"targets": [_("Two targets on %(date)s: give one value per date.") % {"date": when}]}
+            )
+        seen.add(when)
+    kpi.targets.all().delete()
+    KPITarget.objects.bulk_create([KPITarget(kpi=kpi, date=when, value=value) for when, value in targets])
+
+
+def _save_kpi(kpi: KPI, *, measures, targets) -> KPI:
+    created = kpi.pk is None
+    _check_kpi(kpi, measures)
+    kpi.full_clean()
+    kpi.save()
+    if measures is not None:
+        kpi.measures.set(measures)
+    if targets is not None:
+        _set_targets(kpi, targets)
+    if kpi.source_question_id or not created:
+        kpi_refresh_from_survey(kpi=kpi)  # also drops survey values when the source was removed
+    return kpi
+
+
+@transaction.atomic
+def kpi_create(*, programme, measures=None, targets=None, **fields) -> KPI:
+    """A new KPI of ``programme``; ``targets``: (date, value) pairs; survey-fed KPIs get their measurements."""
+    kpi = KPI(programme=programme, **_only(fields, KPI_FIELDS))
+    return _save_kpi(kpi, measures=measures, targets=targets)
+
+
+@transaction.atomic
+def kpi_update(*, kpi: KPI, measures=None, targets=None, **fields) -> KPI:
+    """Change a KPI; ``measures``/``targets`` None = unchanged, a list replaces them."""
+    for name, value in _only(fields, KPI_FIELDS).items():
+        setattr(kpi, name, value)
+    return _save_kpi(kpi, measures=measures, targets=targets)
+
+
+@transaction.atomic
+def kpi_delete(*, kpi: KPI) -> None:
+    """Delete a KPI with its targets and measurements."""
+    kpi.delete()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Measurements
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _duplicate_error() -> ValidationError:
+    return ValidationError(
+        {"period_end": [_("There is already a value for this period; change that one instead.")]}
+    )
+
+
+def _clean_measurement(measurement: Measurement) -> None:
+    try:
+        measurement.full_clean(validate_constraints=False)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from error
+    if measurement.period_end < measurement.period_start:
+        raise ValidationError({"period_end": [_("The period cannot end before it starts.")]})
+    duplicate = Measurement.objects.filter(
+        kpi_id=measurement.kpi_id, period_start=measurement.period_start, period_end=measurement.period_end
+    ).exclude(pk=measurement.pk)
+    if duplicate.exists():
+        raise _duplicate_error()
+
+
+@transaction.atomic
+def measurement_create(
+    *, kpi: KPI, user=None, source: str = Measurement.Source.MANUAL, **fields
+) -> Measurement:
+    """Record one value of ``kpi`` for a period (an existing period is an error)."""
+    measurement = Measurement(kpi=kpi, created_by=user, source=source, **_only(fields, MEASUREMENT_FIELDS))
+    _clean_measurement(measurement)
+    measurement.save()
+    return measurement
+
+
+@transaction.atomic
+def measurement_update(*, measurement: Measurement, **fields) -> Measurement:
+    for name, value in _only(fields, MEASUREMENT_FIELDS).items():
+        setattr(measurement, name, value)
+    _clean_measurement(measurement)
+    measurement.save()
+    return measurement
+
+
+@transaction.atomic
+def measurement_delete(*, measurement: Measurement) -> None:
+    measurement.delete()
+
+
+def _parse_decimal(raw) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip().replace(",", "."))
+    except (InvalidOperation, ValueError) as error:
+        raise ValidationError(_("Enter a number.")) from error
+    if not value.is_finite():
+        raise ValidationError(_("Enter a number."))
+    return value
+
+
+@transaction.atomic
+def measurements_bulk_create(*, kpi: KPI, items: list[dict], user=None) -> dict:
+    """Create (or replace by period) many measurements, all or nothing.
+
+    ``items``: dicts of period_start, period_end, value, note, evidence_url (already typed). Raises
+    ValidationError whose ``.params["items"]`` is a list with one error dict per item ({} where fine).
+    Returns {"created": n, "replaced": n, "measurements": [...]}.
+    """
+    errors: list[dict] = [{} for _item in items]
+    seen: dict[tuple, int] = {}
+    existing = {
+        (m.period_start, m.period_end): m
+        for m in Measurement.objects.filter(
+            kpi=kpi,
+            period_start__in={i.get("period_start") for i in items if i.get("period_start")},
+        )
+    }
+    prepared = []
+    for index, item in enumerate(items):
+        key = (item.get("period_start"), item.get("period_end"))
+        if key in seen:
+            errors[index]["period_end"] = [
+                _("Item %(other)s has the same period; send one value per period.") % {"other": seen[key] + 1}
+            ]
+            continue
+        seen[key] = index
+        measurement = existing.get(key) or Measurement(
+            kpi=kpi, created_by=user, source=Measurement.Source.API
+        )
+        for name in ("period_start", "period_end", "value", "note", "evidence_url"):
+            if name in item:
+                setattr(measurement, name, item[name])
+        try:
+            measurement.full_clean(validate_constraints=False, exclude=["evidence_file"])
+            if measurement.period_end < measurement.period_start:
+                raise ValidationError({"period_end": [_("The period cannot end before it starts.")]})
+        except ValidationError as error:
+            errors[index] = error.message_dict
+            continue
+        prepared.append(measurement)
+    if any(errors):
+        raise ValidationError(_("Nothing was saved: some items are invalid."), params={"items": errors})
+    created = [m for m in prepared if m.pk is None]
+    replaced = [m for m in prepared if m.pk is not None]
+    Measurement.objects.bulk_create(created)
+    Measurement.objects.bulk_update(replaced, ["value", "note", "evidence_url"])
+    return {"created": len(created), "replaced": len(replaced), "measurements": prepared}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Survey-fed KPIs
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def survey_figure(kpi: KPI, stats: dict) -> Decimal | None:
+    """The KPI's figure from one wave's question stats (evaluation.selectors.question_stats), None if empty."""
+    if not stats or not stats.get("respondents"):
+        return None
+    if kpi.source_aggregate == KPI.SurveyAggregate.MEAN:
+        value = stats.get("mean")
+    elif kpi.source_aggregate == KPI.SurveyAggregate.NPS:
+        value = (stats.get("nps") or {}).get("score")
+    else:
+        value = next(
+            (
+                row["share"]
+                for row in stats.get("distribution", [])
+                if row["choice_id"] == kpi.source_choice_id
+            ),
+            None,
+        )
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.0001"))
+
+
+@transaction.atomic
+def kpi_refresh_from_survey(*, kpi: KPI) -> int:
+    """One measurement per closed wave of the source question's survey (idempotent). Returns how many exist.
+
+    Values come from the evaluation app's pre-aggregated tallies (``survey_results`` per wave). Survey
+    measurements of waves that are no longer closed or have no answers are removed.
+    """
+    from evaluation.models import Wave
+    from evaluation.selectors import ResultFilters, survey_results
+
+    question = kpi.source_question
+    if question is None or not kpi.source_aggregate:
+        kpi.measurements.filter(source=Measurement.Source.SURVEY).delete()
+        return 0
+    waves = Wave.objects.filter(survey_id=question.survey_id, status=Wave.Status.CLOSED).order_by("number")
+    kept = []
+    for wave in waves:
+        start, end = wave.starts_on or wave.ends_on, wave.ends_on or wave.starts_on
+        if start is None:
+            continue
+        results = survey_results(question.survey, ResultFilters(wave=wave), questions=[question])
+        value = survey_figure(kpi, results["questions"][0] if results["questions"] else {})
+        if value is None:
+            continue
+        same_period = Measurement.objects.filter(kpi=kpi, period_start=start, period_end=end).first()
+        measurement = Measurement.objects.filter(kpi=kpi, wave=wave).first()
+        if (
+            measurement is None
+            and same_period is not None
+            and same_period.source == Measurement.Source.SURVEY
+        ):
+            measurement = same_period  # an earlier survey value of this period (its wave link was lost)
+        measurement = measurement or Measurement(kpi=kpi)
+        if same_period is not None and same_period.pk != measurement.pk:
+            # Another value holds this period (e.g. entered by hand): it stays, and this wave is skipped.
+            continue
+        measurement.wave = wave
+        measurement.period_start, measurement.period_end = start, end
+        measurement.value = value
+        measurement.source = Measurement.Source.SURVEY
+        measurement.note = _("Survey wave: %(wave)s (%(n)s answers)") % {
+            "wave": wave.display_name,
+            "n": results["questions"][0]["respondents"],
+        }
+        measurement.save()
+        kept.append(measurement.pk)
+    kpi.measurements.filter(source=Measurement.Source.SURVEY).exclude(pk__in=kept).delete()
+    return len(kept)
+
+
+def kpis_refresh_for_survey(*, survey_id: int) -> None:
+    """Refresh every KPI fed by a question of this survey (after a wave closed or the survey changed)."""
+    for kpi in KPI.objects.filter(source_question__survey_id=survey_id).select_related(
+        "source_question__survey"
+    ):
+        kpi_refresh_from_survey(kpi=kpi)
