@@ -14,8 +14,19 @@ class ConceptConfig(AppConfig):
         for key, criterion in gates.CRITERIA:
             gate_registry.register("konzeption", key, criterion)
 
+        from programmes.risks import risk_registry
+
+        from . import risks
+
+        for key, rule in risks.RULES:
+            risk_registry.register(key, rule)
+
         from programmes.demo import register_demo_step
 
         from .demo import seed_concept
 
         register_demo_step(seed_concept)
+
+        from .workshop_conversions import register as register_workshop_conversions
+
+        register_workshop_conversions()

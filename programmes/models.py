@@ -318,3 +318,201 @@ class PhaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme}: {self.get_from_phase_display()} → {self.get_to_phase_display()}"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Risk radar acknowledgements and workshops of initiative circles (issue 7)
+# --------------------------------------------------------------------------------------------------------------
+
+
+class RiskAcknowledgement(models.Model):
+    """A lead or member has seen a computed risk warning and noted why it is acceptable or what is done."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="risk_acknowledgements"
+    )
+    rule = models.CharField(_("risk rule"), max_length=80)
+    # Which object the warning is about, e.g. "measure:12"; empty when it concerns the whole programme.
+    subject = models.CharField(_("subject"), max_length=80, blank=True)
+    note = models.TextField(_("note"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("risk acknowledgement")
+        verbose_name_plural = _("risk acknowledgements")
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "rule", "subject"], name="risk_ack_once_per_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.subject}".strip()
+
+
+class Workshop(models.Model):
+    """A meeting of the initiative circle in one EKT phase: agenda, outputs and dot voting."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="workshops"
+    )
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    cycle = models.PositiveIntegerField(_("cycle"), default=1)
+    template = models.CharField(_("template"), max_length=40, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    facilitator = models.CharField(_("facilitator"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    dots_per_participant = models.PositiveSmallIntegerField(
+        _("dots per participant"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    anonymous_voting = models.BooleanField(_("anonymous voting"), default=False)
+    voting_open = models.BooleanField(_("voting open"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="workshop_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkshopParticipant(models.Model):
+    """A member (with account) or a guest (by name only) taking part in a workshop."""
+
+    workshop = models.ForeignKey(
+        Workshop, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="workshop_participations",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "user"], condition=Q(user__isnull=False), name="participant_user_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgendaItem(models.Model):
+    workshop = models.ForeignKey(
+        Workshop, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="agenda"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    minutes = models.PositiveSmallIntegerField(
+        _("time box (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkshopOutput(models.Model):
+    """An idea, decision or action item captured in a workshop; may become a finding, measure or milestone."""
+
+    class Kind(models.TextChoices):
+        IDEA = "idea", _("idea")
+        DECISION = "decision", _("decision")
+        ACTION = "action", _("action item")
+
+    workshop = models.ForeignKey(
+        Workshop, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="outputs"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outputs",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("text"))
+    owner = models.CharField(_("responsible"), max_length=200, blank=True)
+    due = models.DateField(_("due"), null=True, blank=True)
+    votable = models.BooleanField(_("open for dot voting"), default=False)
+    # What the output became (a finding, a measure, a milestone), kept as a link. The hub stores only
+    # the target's kind and id: the phase apps register the conversions (programmes.workshops).
+    converted_kind = models.CharField(_("became"), max_length=20, blank=True)
+    converted_id = models.PositiveBigIntegerField(null=True, blank=True)
+    converted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("workshop output")
+        verbose_name_plural = _("workshop outputs")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Vote(models.Model):
+    """Dots one participant put on one output. The sum per participant never exceeds the workshop's dots."""
+
+    output = models.ForeignKey(
+        WorkshopOutput, verbose_name=_("output"), on_delete=models.CASCADE, related_name="votes"
+    )
+    participant = models.ForeignKey(
+        WorkshopParticipant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="votes"
+    )
+    dots = models.PositiveSmallIntegerField(_("dots"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["output", "participant"], name="vote_once_per_output_participant"
+            ),
+            models.CheckConstraint(condition=Q(dots__gte=1), name="vote_dots_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} → {self.output}: {self.dots}"

@@ -2,7 +2,7 @@ from django.urls import include, path
 
 import config.converters  # noqa: F401  (registers the "id" converter)
 
-from . import views
+from . import urls_risks, urls_workshops, views
 
 app_name = "programmes"
 
@@ -19,6 +19,8 @@ programme_patterns = [
     path("stakeholders/new/", views.StakeholderFormView.as_view(), name="stakeholder_create"),
     path("stakeholders/<id:pk>/edit/", views.StakeholderFormView.as_view(), name="stakeholder_edit"),
     path("stakeholders/<id:pk>/delete/", views.StakeholderDeleteView.as_view(), name="stakeholder_delete"),
+    *urls_workshops.patterns,
+    *urls_risks.patterns,
     path("evaluation/", include("evaluation.urls")),
     path("konzeption/", include("concept.urls")),
     path("transformation/", include("transformation.urls")),

@@ -20,6 +20,7 @@ from .forms import (
 )
 from .gates import gate_registry
 from .models import Invitation, Phase, Role
+from .portfolio import portfolio_registry
 from .views_base import ProgrammeMixin
 
 
@@ -52,6 +53,9 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
             if selected is None:
                 raise Http404
         programmes = list(selectors.portfolio(user, organisation=selected))
+        columns = portfolio_registry.evaluate(programmes)
+        for programme in programmes:
+            programme.portfolio_cells = columns[programme.pk]
         groups = []
         for organisation in organisations:
             if selected and organisation != selected:

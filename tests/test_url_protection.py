@@ -26,6 +26,11 @@ PUBLIC = {
     "surveys:thanks": "public survey",
     "api:public-survey": "public survey for app and kiosk clients",
     "api:public-survey-responses": "public survey: anonymous answers",
+    # A lead shares the read-only stakeholder dashboard by a secret, expiring, revocable link (issue 6).
+    "share:dashboard": "shared stakeholder dashboard (secret link, read-only, no personal data)",
+    # Guests of a workshop vote through their personal signed link, without an account (issue 7).
+    "workshop_public:guest": "workshop guest link: vote without an account",
+    "workshop_public:guest_results": "workshop guest link: live results polled by the guest page",
     # allauth: signing in, signing up and recovering an account happen before one is signed in.
     "account_login": "sign in",
     "account_logout": "sign out (signed-out visitors are sent on)",

@@ -12,7 +12,6 @@ from config.converters import ID_REGEX
 from .. import selectors, services
 from ..models import Invitation, Membership, Phase, Programme, Stakeholder, StakeholderGroup
 from .serializers import (
-    CriterionSerializer,
     InvitationSerializer,
     MembershipSerializer,
     OrganisationSerializer,
@@ -154,16 +153,7 @@ class ProgrammeViewSet(
             raise as_drf_error(error) from error
         return Response(PhaseTransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=CriterionSerializer(many=True))
-    @action(detail=True, methods=["get"])
-    def gate(self, request, pk=None):
-        """The gate criteria for leaving the current phase, evaluated now."""
-        programme = self.get_object()
-        return Response(
-            CriterionSerializer(
-                [r.as_dict() for r in services.gate_evaluate(programme=programme)], many=True
-            ).data
-        )
+    # GET programmes/{id}/gate/ lives in programmes/api/gates_risks.py (phase, next phase, criteria, thresholds).
 
     @extend_schema(responses=PhaseTransitionSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -172,6 +172,25 @@ def run_wrk(port: int, path: str, body: str) -> dict:
     return figures
 
 
+def reference_rate(port: int) -> float | None:
+    """Requests per second of GET /healthz (one SELECT 1 through the full middleware) on the same server.
+
+    The ceiling of this machine for any Django request that touches the database: a submission cannot be
+    faster than this, so the figure puts the submission rate in context.
+    """
+    if not shutil.which("wrk"):
+        return None
+    output = subprocess.run(
+        ["wrk", f"-t{min(2, CLIENTS)}", f"-c{CLIENTS}", f"-d{SECONDS}s", f"http://127.0.0.1:{port}/healthz"],
+        capture_output=True,
+        text=True,
+        timeout=SECONDS + 30,
+        check=True,
+    ).stdout
+    line = next((line for line in output.splitlines() if line.startswith("Requests/sec:")), "")
+    return float(line.split()[1]) if line else None
+
+
 def run_threads(port: int, path: str, body: str) -> dict:
     """A bounded pool of keep-alive clients posting for SECONDS."""
     payload = body.encode()
@@ -224,6 +243,7 @@ def test_public_submissions_through_gunicorn(world):
     process = start_gunicorn(port)
     try:
         figures = run_wrk(port, path, body) if shutil.which("wrk") else run_threads(port, path, body)
+        reference = reference_rate(port)
     finally:
         stop_gunicorn(process)
     stored = Response.objects.filter(wave__survey=survey).count()
@@ -235,5 +255,7 @@ def test_public_submissions_through_gunicorn(world):
         f"{figures['requests']} requests, {figures['non2xx']} not 201, {figures['errors']} socket errors, "
         f"{stored} stored"
     )
+    if reference:
+        print(f"  reference: GET /healthz (one query, full middleware) on the same server: {reference:.0f}/s")
     assert figures["non2xx"] == 0 and figures["errors"] == 0
     assert stored >= figures["requests"]

@@ -202,7 +202,7 @@ def test_transition_through_an_unmet_gate_needs_an_override(lead_api, world, fai
     url = api("programme-transition", pk=world.programme.pk)
 
     gate = lead_api.get(api("programme-gate", pk=world.programme.pk)).json()
-    assert [(c["key"], c["met"]) for c in gate] == [(failing_gate, False)]
+    assert [(c["key"], c["met"]) for c in gate["criteria"]] == [(failing_gate, False)]
 
     response = lead_api.post(url, {"rationale": "weiter"}, format="json")
     assert response.status_code == HTTPStatus.BAD_REQUEST

@@ -1,0 +1,52 @@
+"""What a workshop output can become in Konzeption: a measure (as an idea) that keeps the workshop's dots.
+
+Registered with the hub's ``programmes.workshops.workshop_conversions`` in ``ConceptConfig.ready()``. The
+measure points back in its description (workshop title and date) and carries the dots as ``vote_count``.
+"""
+
+from django import forms
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Measure
+
+
+def measure_fields(programme, output) -> dict:
+    return {
+        "title": forms.CharField(
+            label=_("title"), max_length=200, initial=output.text.strip()[:200], required=False
+        )
+    }
+
+
+def convert_to_measure(output, user, *, title: str = "", **_form_data) -> Measure:
+    workshop = output.workshop
+    text = output.text.strip()
+    dots = output.votes.aggregate(total=Sum("dots"))["total"] or 0
+    origin = gettext("From the workshop “%(title)s” on %(date)s (%(dots)s dots).") % {
+        "title": workshop.title,
+        "date": formats.date_format(workshop.starts_at, "SHORT_DATE_FORMAT"),
+        "dots": dots,
+    }
+    return services.measure_create(
+        programme=workshop.programme,
+        title=(title or text)[:200],
+        description=f"{text}\n\n{origin}",
+        vote_count=dots,
+    )
+
+
+def measure_url(programme, measure_id: int) -> str:
+    return reverse("programmes:konzeption:measure_detail", kwargs={**programme.url_kwargs, "pk": measure_id})
+
+
+def register() -> None:
+    from programmes.workshops import workshop_conversions
+
+    workshop_conversions.register(
+        "measure", _("measure"), convert_to_measure, url=measure_url, fields=measure_fields
+    )

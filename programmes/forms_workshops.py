@@ -1,0 +1,155 @@
+"""Forms of the workshop pages. Thin: the services hold the rules."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import AgendaItem, Phase, Workshop, WorkshopOutput
+from .workshops import template_choices
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class WorkshopForm(forms.ModelForm):
+    """Create (optionally from a template) or edit a workshop."""
+
+    template = forms.ChoiceField(
+        label=_("template"),
+        required=False,
+        help_text=_("A template fills in the phase, title and an agenda with time boxes."),
+    )
+
+    online_url = forms.URLField(label=_("online link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Workshop
+        fields = [
+            "template",
+            "title",
+            "phase",
+            "starts_at",
+            "ends_at",
+            "place",
+            "online_url",
+            "facilitator",
+            "description",
+            "dots_per_participant",
+            "anonymous_voting",
+        ]
+        widgets = {
+            "starts_at": DATETIME_WIDGET,
+            "ends_at": DATETIME_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "ends_at": _("Left empty, the end follows from the agenda's time boxes."),
+            "anonymous_voting": _("Results then show only the dots per output, not who voted what."),
+        }
+
+    def __init__(self, *args, creating: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [("", _("no template (empty agenda)")), *template_choices()]
+        self.fields["phase"].choices = [("", _("from the template or the programme")), *Phase.choices]
+        if creating:
+            self.fields["title"].required = False
+            self.fields["phase"].required = False
+            self.fields["ends_at"].required = False
+            self.fields["title"].help_text = _("Left empty, the template's title is used.")
+        else:
+            del self.fields["template"]
+        self.fields["dots_per_participant"] = forms.IntegerField(
+            label=self.fields["dots_per_participant"].label,
+            min_value=1,
+            max_value=20,
+            initial=self.fields["dots_per_participant"].initial or 3,
+        )
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "template" in self.fields and not cleaned.get("template") and not cleaned.get("title"):
+            self.add_error("title", _("Give a title or choose a template."))
+        return cleaned
+
+    def _post_clean(self):
+        # The service validates the model; ModelForm's own instance validation would miss the template rules.
+        pass
+
+    def service_fields(self) -> dict:
+        """The cleaned data for the service; on creation, empty title/phase/end leave room for the template."""
+        data = dict(self.cleaned_data)
+        for name in ("title", "phase", "ends_at", "template"):
+            if name in data and data[name] in (None, ""):
+                data.pop(name)
+        return data
+
+
+class ParticipantForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("member of the programme"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("Or leave empty and name a guest below."),
+    )
+    name = forms.CharField(label=_("name of the guest"), max_length=200, required=False)
+    email = forms.EmailField(label=_("e-mail address"), required=False)
+    organisation = forms.CharField(label=_("organisation"), max_length=200, required=False)
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if candidates is not None:
+            self.fields["user"].queryset = candidates
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("user") and not (cleaned.get("name") or "").strip() and not self.errors:
+            self.add_error("name", _("Choose a member or give the guest's name."))
+        return cleaned
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "minutes", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def _post_clean(self):
+        pass
+
+
+class OutputForm(forms.ModelForm):
+    votable = forms.TypedChoiceField(
+        label=_("open for dot voting"),
+        choices=[("", _("ideas yes, others no")), ("1", _("yes")), ("0", _("no"))],
+        coerce=lambda value: value == "1",
+        empty_value=None,
+        required=False,
+    )
+
+    class Meta:
+        model = WorkshopOutput
+        fields = ["kind", "text", "agenda_item", "owner", "due", "votable"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "due": DATE_WIDGET}
+        help_texts = {"owner": _("For action items: who takes care of it.")}
+
+    def __init__(self, *args, workshop=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = (
+            AgendaItem.objects.filter(workshop=workshop) if workshop else AgendaItem.objects.none()
+        )
+        if self.instance.pk:
+            self.initial["votable"] = "1" if self.instance.votable else "0"
+
+    def _post_clean(self):
+        pass
+
+
+class ConversionForm(forms.Form):
+    """The extra inputs a registered conversion asks for (e.g. the measure of a milestone)."""
+
+    def __init__(self, *args, conversion, programme, output, **kwargs):
+        super().__init__(*args, **kwargs)
+        if conversion.fields is not None:
+            self.fields.update(conversion.fields(programme, output))

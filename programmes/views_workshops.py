@@ -1,0 +1,592 @@
+"""Workshop pages of a programme and the guests' personal voting page. Thin: services and selectors do the work.
+
+Who may do what: leads and members (``programmes.edit_content``) plan and run workshops; stakeholders see the
+workshops, results and minutes, and vote only when a member has added them as participants. Guests vote through
+their personal link (``/w/<token>/``) without an account. Every form posts normally (page reload) and is
+enhanced with htmx (``hx-select`` takes the changed section out of the same page).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from config.converters import parse_id
+
+from . import workshops as ws
+from .forms_workshops import AgendaItemForm, ConversionForm, OutputForm, ParticipantForm, WorkshopForm
+from .models import AgendaItem, Workshop, WorkshopOutput, WorkshopParticipant
+from .views import apply_validation_error
+from .views_base import ProgrammeMixin
+
+VIEW = "programmes.view_programme"
+EDIT = "programmes.edit_content"
+
+
+class WorkshopsMixin(ProgrammeMixin):
+    def w_url(self, name: str, **kwargs) -> str:
+        return reverse(f"programmes:{name}", kwargs={**self.programme.url_kwargs, **kwargs})
+
+
+class WorkshopMixin(WorkshopsMixin):
+    @cached_property
+    def workshop(self) -> Workshop:
+        return get_object_or_404(Workshop.objects.filter(programme=self.programme), pk=self.kwargs["pk"])
+
+    def detail_url(self, anchor: str = "") -> str:
+        url = self.w_url("workshop_detail", pk=self.workshop.pk)
+        return f"{url}#{anchor}" if anchor else url
+
+
+# --- List, create, edit, delete -------------------------------------------------------------------------------
+
+
+class WorkshopListView(WorkshopsMixin, TemplateView):
+    template_name = "programmes/workshops/list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        upcoming, past = ws.workshops_split(self.programme)
+        context.update(upcoming=upcoming, past=past, templates=list(ws.TEMPLATES.values()))
+        return context
+
+
+class WorkshopCreateView(WorkshopsMixin, FormView):
+    template_name = "programmes/workshops/form.html"
+    form_class = WorkshopForm
+    permission_required = EDIT
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "creating": True}
+
+    def get_initial(self):
+        template = self.request.GET.get("template", "")
+        initial = {"template": template if template in ws.TEMPLATES else ""}
+        initial["facilitator"] = self.request.user.get_full_name()
+        return initial
+
+    def form_valid(self, form):
+        try:
+            workshop = ws.workshop_create(
+                programme=self.programme, created_by=self.request.user, **form.service_fields()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Workshop “%(title)s” created.") % {"title": workshop.title})
+        return redirect(self.w_url("workshop_detail", pk=workshop.pk))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(creating=True, **kwargs)
+
+
+class WorkshopEditView(WorkshopMixin, FormView):
+    template_name = "programmes/workshops/form.html"
+    form_class = WorkshopForm
+    permission_required = EDIT
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.workshop}
+
+    def form_valid(self, form):
+        try:
+            ws.workshop_update(workshop=self.workshop, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Changes saved."))
+        return redirect(self.detail_url())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(workshop=self.workshop, **kwargs)
+
+
+class WorkshopDeleteView(WorkshopMixin, View):
+    permission_required = EDIT
+
+    def post(self, request, *args, **kwargs):
+        ws.workshop_delete(workshop=self.workshop)
+        messages.success(request, _("Workshop deleted."))
+        return redirect(self.w_url("workshop_list"))
+
+
+# --- The run page ---------------------------------------------------------------------------------------------
+
+
+def workshop_page_context(workshop: Workshop, *, request, participant=None, can_edit=False) -> dict:
+    """What the run page and its partials show; a fixed number of queries for any number of outputs."""
+    outputs = list(ws.outputs_with_dots(workshop))
+    votable = [output for output in outputs if output.votable]
+    placed = ws.participant_dots(participant)
+    for output in votable:
+        output.my_dots = placed.get(output.pk, 0)
+    participants = list(ws.participants_for(workshop))
+    results = sorted(votable, key=lambda output: (-output.total_dots, output.created_at, output.pk))
+    votes = ws.votes_by_output(workshop)
+    for output in results:
+        output.voters = votes.get(output.pk, [])
+    return {
+        "workshop": workshop,
+        "outputs": outputs,
+        "ideas": [o for o in outputs if o.kind == WorkshopOutput.Kind.IDEA],
+        "decisions": [o for o in outputs if o.kind == WorkshopOutput.Kind.DECISION],
+        "actions": [o for o in outputs if o.kind == WorkshopOutput.Kind.ACTION],
+        "votable": votable,
+        "results": results,
+        "dots_placed": sum(output.total_dots for output in results),
+        "dots_available": len(participants) * workshop.dots_per_participant,
+        "participants": participants,
+        "me": participant,
+        "my_dots_left": ws.dots_left(workshop, placed),
+        "conversion_labels": {c.kind: c.label for c in ws.workshop_conversions.all()},
+        "can_edit": can_edit,
+    }
+
+
+class WorkshopDetailView(WorkshopMixin, TemplateView):
+    template_name = "programmes/workshops/detail.html"
+    forms: dict = {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        workshop = self.workshop
+        user = self.request.user
+        can_edit = context["can_edit"]
+        me = ws.participant_for_user(workshop=workshop, user=user)
+        context.update(
+            workshop_page_context(workshop, request=self.request, participant=me, can_edit=can_edit)
+        )
+        agenda = list(workshop.agenda.all())
+        context.update(
+            agenda=agenda,
+            agenda_minutes=sum(item.minutes for item in agenda),
+            # Leads and members get a participant row when they first vote; stakeholders only when added.
+            may_vote=me is not None or can_edit,
+            conversions=ws.workshop_conversions.all(),
+        )
+        if can_edit:
+            context.update(
+                participant_form=self.forms.get("participant")
+                or ParticipantForm(candidates=_candidates(self.programme, workshop)),
+                agenda_form=self.forms.get("agenda") or AgendaItemForm(),
+                output_form=self.forms.get("output") or OutputForm(workshop=workshop),
+                guest_links=[
+                    (
+                        participant,
+                        self.request.build_absolute_uri(
+                            reverse("workshop_public:guest", kwargs={"token": ws.guest_token(participant)})
+                        ),
+                    )
+                    for participant in context["participants"]
+                    if participant.user_id is None
+                ],
+            )
+        return context
+
+
+def _candidates(programme, workshop):
+    from django.contrib.auth import get_user_model
+
+    taken = WorkshopParticipant.objects.filter(workshop=workshop, user__isnull=False).values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(memberships__programme=programme)
+        .exclude(pk__in=taken)
+        .order_by("name", "email")
+    )
+
+
+class WorkshopPostView(WorkshopMixin, View):
+    """A form posted from the run page: on success back to the page (PRG), on error the page with the form."""
+
+    permission_required = EDIT
+    form_key = ""
+    anchor = ""
+
+    def invalid(self, form):
+        view = WorkshopDetailView(forms={self.form_key: form})
+        view.setup(self.request, **self.kwargs)
+        view.__dict__["programme"] = self.programme
+        view.__dict__["workshop"] = self.workshop
+        return view.render_to_response(view.get_context_data())
+
+    def done(self, message: str = ""):
+        if message:
+            messages.success(self.request, message)
+        return redirect(self.detail_url(self.anchor))
+
+
+class ParticipantAddView(WorkshopPostView):
+    form_key, anchor = "participant", "participants"
+
+    def post(self, request, *args, **kwargs):
+        form = ParticipantForm(request.POST, candidates=_candidates(self.programme, self.workshop))
+        if not form.is_valid():
+            return self.invalid(form)
+        try:
+            participant = ws.participant_add(workshop=self.workshop, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.invalid(form)
+        return self.done(_("%(name)s takes part.") % {"name": participant.name})
+
+
+class ParticipantRemoveView(WorkshopPostView):
+    anchor = "participants"
+
+    def post(self, request, *args, **kwargs):
+        participant = get_object_or_404(self.workshop.participants, pk=kwargs["participant"])
+        ws.participant_remove(participant=participant)
+        return self.done(_("%(name)s no longer takes part.") % {"name": participant.name})
+
+
+class AgendaAddView(WorkshopPostView):
+    form_key, anchor = "agenda", "agenda"
+
+    def post(self, request, *args, **kwargs):
+        form = AgendaItemForm(request.POST)
+        if not form.is_valid():
+            return self.invalid(form)
+        try:
+            ws.agenda_item_add(workshop=self.workshop, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.invalid(form)
+        return self.done(_("Agenda item added."))
+
+
+class AgendaItemMixin(WorkshopMixin):
+    permission_required = EDIT
+
+    @cached_property
+    def item(self) -> AgendaItem:
+        return get_object_or_404(self.workshop.agenda, pk=self.kwargs["item"])
+
+
+class AgendaEditView(AgendaItemMixin, FormView):
+    template_name = "programmes/workshops/item_form.html"
+    form_class = AgendaItemForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.item}
+
+    def form_valid(self, form):
+        try:
+            ws.agenda_item_update(item=self.item, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Changes saved."))
+        return redirect(self.detail_url("agenda"))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            workshop=self.workshop, heading=_("Edit agenda item"), back=self.detail_url("agenda"), **kwargs
+        )
+
+
+class AgendaMoveView(AgendaItemMixin, View):
+    def post(self, request, *args, **kwargs):
+        try:
+            ws.agenda_item_move(item=self.item, direction=request.POST.get("direction", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(self.detail_url("agenda"))
+
+
+class AgendaDeleteView(AgendaItemMixin, View):
+    def post(self, request, *args, **kwargs):
+        ws.agenda_item_delete(item=self.item)
+        messages.success(request, _("Agenda item removed."))
+        return redirect(self.detail_url("agenda"))
+
+
+class OutputAddView(WorkshopPostView):
+    form_key, anchor = "output", "outputs"
+
+    def post(self, request, *args, **kwargs):
+        form = OutputForm(request.POST, workshop=self.workshop)
+        if not form.is_valid():
+            return self.invalid(form)
+        try:
+            output = ws.output_add(workshop=self.workshop, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.invalid(form)
+        return self.done(_("%(kind)s captured.") % {"kind": output.get_kind_display().capitalize()})
+
+
+class OutputMixin(WorkshopMixin):
+    permission_required = EDIT
+
+    @cached_property
+    def output(self) -> WorkshopOutput:
+        return get_object_or_404(self.workshop.outputs, pk=self.kwargs["output"])
+
+
+class OutputEditView(OutputMixin, FormView):
+    template_name = "programmes/workshops/item_form.html"
+    form_class = OutputForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.output, "workshop": self.workshop}
+
+    def form_valid(self, form):
+        try:
+            ws.output_update(output=self.output, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Changes saved."))
+        return redirect(self.detail_url("outputs"))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            workshop=self.workshop, heading=_("Edit output"), back=self.detail_url("outputs"), **kwargs
+        )
+
+
+class OutputDeleteView(OutputMixin, View):
+    def post(self, request, *args, **kwargs):
+        ws.output_delete(output=self.output)
+        messages.success(request, _("Output removed."))
+        return redirect(self.detail_url("outputs"))
+
+
+class OutputConvertView(OutputMixin, FormView):
+    """Turn an output into a finding, measure or milestone (one click, plus what the target needs)."""
+
+    template_name = "programmes/workshops/convert.html"
+    form_class = ConversionForm
+
+    @cached_property
+    def conversion(self):
+        conversion = ws.workshop_conversions.get(self.kwargs["kind"])
+        if conversion is None:
+            raise Http404
+        return conversion
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "conversion": self.conversion,
+            "programme": self.programme,
+            "output": self.output,
+        }
+
+    def get(self, request, *args, **kwargs):
+        if self.output.converted_kind:
+            messages.info(request, _("This output has already been converted."))
+            return redirect(self.detail_url("outputs"))
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            ws.output_convert(
+                output=self.output, kind=self.conversion.kind, user=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("The output became a %(kind)s; the link is kept.") % {"kind": self.conversion.label},
+        )
+        return redirect(self.detail_url("outputs"))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            workshop=self.workshop, output=self.output, conversion=self.conversion, **kwargs
+        )
+
+
+class OutputTargetView(WorkshopMixin, View):
+    """The link an output keeps to what it became: answers with a redirect to that object's page."""
+
+    def get(self, request, *args, **kwargs):
+        output = get_object_or_404(self.workshop.outputs, pk=kwargs["output"])
+        url = ws.output_target_url(output)
+        if not url:
+            raise Http404
+        return redirect(url)
+
+
+# --- Voting ---------------------------------------------------------------------------------------------------
+
+
+class VotingToggleView(WorkshopMixin, View):
+    permission_required = EDIT
+
+    def post(self, request, *args, **kwargs):
+        opened = request.POST.get("open") == "1"
+        ws.workshop_set_voting(workshop=self.workshop, open=opened)
+        messages.success(request, _("Voting is open.") if opened else _("Voting is closed."))
+        return redirect(self.detail_url("voting"))
+
+
+def _vote(request, participant: WorkshopParticipant, workshop: Workshop) -> str | None:
+    """Place or remove one dot as asked in the POST data; returns an error message or None."""
+    output_id = parse_id(request.POST.get("output"))
+    output = WorkshopOutput.objects.filter(pk=output_id).first() if output_id else None
+    if output is None:
+        return _("This output no longer exists.")
+    try:
+        if request.POST.get("action") == "remove":
+            ws.vote_remove(participant=participant, output=output)
+        else:
+            ws.vote_cast(participant=participant, output=output)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
+class VoteView(WorkshopMixin, View):
+    """A signed-in participant places or removes one of their own dots (never someone else's)."""
+
+    def post(self, request, *args, **kwargs):
+        participant = ws.participant_for_user(workshop=self.workshop, user=request.user, create=True)
+        if participant is None:
+            raise PermissionDenied
+        error = _vote(request, participant, self.workshop)
+        if request.htmx:
+            context = workshop_page_context(
+                self.workshop,
+                request=request,
+                participant=participant,
+                can_edit=request.user.has_perm(EDIT, self.programme),
+            )
+            context.update(
+                programme=self.programme,
+                vote_url=request.path,
+                results_url=self.results_url(),
+                may_vote=True,
+                vote_error=error,
+            )
+            return render(request, "programmes/workshops/_vote_response.html", context)
+        if error:
+            messages.error(request, error)
+        return redirect(self.detail_url("voting"))
+
+    def results_url(self):
+        return self.w_url("workshop_results", pk=self.workshop.pk)
+
+
+class ResultsPartialView(WorkshopMixin, View):
+    """The results panel alone; the run page polls it every two seconds (htmx) while it is open."""
+
+    def get(self, request, *args, **kwargs):
+        context = workshop_page_context(self.workshop, request=request)
+        context.update(programme=self.programme, results_url=request.path)
+        response = render(request, "programmes/workshops/_results.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+# --- Minutes and calendar -------------------------------------------------------------------------------------
+
+
+class MinutesView(WorkshopMixin, TemplateView):
+    template_name = "programmes/workshops/minutes.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(workshop_page_context(self.workshop, request=self.request))
+        agenda = list(self.workshop.agenda.all())
+        context.update(
+            agenda=agenda,
+            agenda_minutes=sum(item.minutes for item in agenda),
+            pdf_available=ws.pdf_available(),
+            converted=[o for o in context["outputs"] if o.converted_kind],
+            for_pdf=False,
+        )
+        return context
+
+
+class MinutesPdfView(MinutesView):
+    def get(self, request, *args, **kwargs):
+        if not ws.pdf_available():
+            raise Http404
+        context = self.get_context_data(**kwargs)
+        context["for_pdf"] = True
+        html = render_to_string("programmes/workshops/minutes_pdf.html", context, request=request)
+        response = HttpResponse(ws.html_to_pdf(html), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="workshop-{self.workshop.pk}-minutes.pdf"'
+        return response
+
+
+class IcsView(WorkshopMixin, View):
+    def get(self, request, *args, **kwargs):
+        workshop = self.workshop
+        body = ws.workshop_ics(
+            workshop,
+            agenda=list(workshop.agenda.all()),
+            participants=list(workshop.participants.all()),
+            url=request.build_absolute_uri(self.detail_url()),
+            host=request.get_host().split(":")[0] or "stadtlotse",
+        )
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="workshop-{workshop.pk}.ics"'
+        return response
+
+
+# --- Guests' personal link (public, no account) ---------------------------------------------------------------
+
+
+class GuestMixin:
+    @cached_property
+    def participant(self) -> WorkshopParticipant:
+        participant = ws.guest_from_token(self.kwargs["token"])
+        if participant is None:
+            raise Http404
+        return participant
+
+    def context(self, request) -> dict:
+        participant = self.participant
+        workshop = participant.workshop
+        context = workshop_page_context(workshop, request=request, participant=participant)
+        context.update(
+            guest=participant,
+            programme=workshop.programme,
+            agenda=list(workshop.agenda.all()),
+            vote_url=reverse("workshop_public:guest", kwargs={"token": self.kwargs["token"]}),
+            results_url=reverse("workshop_public:guest_results", kwargs={"token": self.kwargs["token"]}),
+            public=True,
+            may_vote=True,
+        )
+        for output in context["results"]:
+            output.voters = []  # guests see the dots per output, never who voted what
+        return context
+
+
+class GuestVoteView(GuestMixin, View):
+    """A guest's page: the agenda, their dots and the live results; posting places or removes a dot."""
+
+    def get(self, request, *args, **kwargs):
+        response = render(request, "programmes/workshops/guest.html", self.context(request))
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def post(self, request, *args, **kwargs):
+        participant = self.participant
+        error = _vote(request, participant, participant.workshop)
+        if request.htmx:
+            context = {**self.context(request), "vote_error": error}
+            return render(request, "programmes/workshops/_vote_response.html", context)
+        if error:
+            messages.error(request, error)
+        return redirect(reverse("workshop_public:guest", kwargs={"token": kwargs["token"]}) + "#voting")
+
+
+class GuestResultsView(GuestMixin, View):
+    def get(self, request, *args, **kwargs):
+        context = self.context(request)
+        response = render(request, "programmes/workshops/_results.html", context)
+        response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,130 @@
+"""The K → T gate in the browser: a lead sees the unmet criteria, fixes one through its link, overrides the rest
+with a written reason, and the programme's timeline shows the override (axe on the gate and timeline pages)."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from concept import services as concept_services
+from evaluation import services as evaluation_services
+from programmes.models import Phase, Programme, Role
+from tests.programmes.factories import MembershipFactory, OrganisationFactory, ProgrammeFactory
+
+from .conftest import check_a11y, goto
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "Geheim-Passwort-123"  # the password of tests.programmes.factories.UserFactory
+OVERRIDE_REASON = (
+    "Der Förderbescheid verlangt den Start in diesem Quartal; Finanzierung und Prüfung folgen bis Januar."
+)
+
+
+@pytest.fixture
+def setup():
+    organisation = OrganisationFactory(name="Musterstadt", slug="musterstadt")
+    programme = ProgrammeFactory(
+        organisation=organisation, title="Digitale Innenstadt", slug="digitale-innenstadt"
+    )
+    Programme.objects.filter(pk=programme.pk).update(phase=Phase.KONZEPTION)
+    programme.refresh_from_db()
+    user = MembershipFactory(programme=programme, role=Role.LEAD).user
+    finding = evaluation_services.finding_create(
+        programme=programme, statement="Autofahrende finden schwer einen Parkplatz.", priority="high"
+    )
+    evaluation_services.evidence_add(finding=finding, kind="workshop", label="Händlerworkshop März")
+    measure = concept_services.measure_create(
+        programme=programme,
+        title="Digitales Parkleitsystem",
+        findings=[finding],
+        one_off_costs=Decimal("100000"),
+    )
+    concept_services.measure_select(measure=measure)
+    return programme, user, measure
+
+
+def sign_in(page, user) -> None:
+    goto(page, "/accounts/login/")
+    page.fill("#id_login", user.email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form .kern-btn--primary[type=submit]").click()
+    page.wait_for_url("**/programmes/")
+
+
+def criterion(page, text: str):
+    return page.locator(".criteria-list li", has_text=text)
+
+
+def test_lead_fixes_one_criterion_overrides_the_rest_and_the_timeline_shows_it(page, setup):
+    programme, user, _measure = setup
+    sign_in(page, user)
+    gate_url = reverse("programmes:transition", kwargs=programme.url_kwargs)
+
+    goto(page, gate_url)
+    operating = criterion(page, "Betriebsmodell")
+    assert operating.locator(".criterion-unmet").count() == 1
+    assert page.locator(".criteria-list .criterion-unmet").count() >= 3
+
+    # Follow the criterion's link and do what it asks: state the staff hours of the operating model.
+    operating.get_by_role("link").click()
+    page.wait_for_url("**/feasibility/")
+    check_a11y(page)
+    page.fill("#id_staff_hours_per_month", "20")
+    page.locator("main form.form-narrow .kern-btn--primary[type=submit]").first.click()
+    page.wait_for_url("**/feasibility/")
+
+    goto(page, gate_url)
+    assert criterion(page, "Betriebsmodell").locator(".criterion-met").count() == 1
+    unmet = page.locator(".criteria-list .criterion-unmet").count()
+    assert unmet >= 1
+
+    # Moving on without the override is refused; with it and a reason it goes through.
+    page.fill("#id_rationale", OVERRIDE_REASON)
+    page.locator("main form .kern-btn--primary[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert page.locator(".kern-error").count() >= 1
+    check_a11y(page)
+    page.check("#id_override")
+    page.locator("main form .kern-btn--primary[type=submit]").last.click()
+    page.wait_for_url(f"**{programme.get_absolute_url()}")
+    assert page.locator(".is-override").count() == 1
+
+    goto(page, reverse("programmes:transformation:timeline", kwargs=programme.url_kwargs))
+    decision = page.locator("#phase-decisions li.is-override")
+    assert decision.count() == 1
+    assert "Konzeption → Transformation" in decision.inner_text()
+    assert OVERRIDE_REASON in decision.inner_text()
+    assert decision.locator(".kern-badge").inner_text().strip() != ""
+
+
+def test_risk_radar_trail_and_retrospective_pages_are_accessible(page, setup):
+    programme, user, measure = setup
+    concept_services.provider_create(measure=measure, name="ParkSense GmbH")
+    sign_in(page, user)
+    k = programme.url_kwargs
+
+    goto(page, reverse("programmes:risks", kwargs=k))
+    warning = page.locator("#open-risks li", has_text="Digitales Parkleitsystem").first
+    warning.locator("summary").click()
+    warning.locator("textarea").fill("Betriebsmodell wird mit dem Stadtmarketing geklärt.")
+    warning.get_by_role("button").click()
+    page.wait_for_url("**/risks/")
+    assert (
+        "Betriebsmodell wird mit dem Stadtmarketing geklärt."
+        in page.locator("#acknowledged-risks").inner_text()
+    )
+    check_a11y(page)
+
+    goto(page, reverse("programmes:transformation:measure_trail", kwargs={**k, "measure": measure.pk}))
+    assert "Händlerworkshop März" in page.locator("#trail-findings").inner_text()
+
+    goto(page, reverse("programmes:transformation:retrospective_create", kwargs=k))
+    page.fill("#id_held_on", "2026-11-20")
+    page.fill("#id_went_well", "Schnelle Entscheidungen im Initiativkreis")
+    page.fill("#id_to_improve", "Datenlieferung der Parkhäuser")
+    page.select_option("#id_decision", "adjust")
+    page.locator("main form .kern-btn--primary[type=submit]").click()
+    page.wait_for_url("**/retrospectives/")
+    check_a11y(page)
+    assert "Schnelle Entscheidungen im Initiativkreis" in page.locator("main").inner_text()

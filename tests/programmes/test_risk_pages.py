@@ -1,0 +1,120 @@
+"""The risk radar page: every role reads it; leads and members acknowledge a warning with a note."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from programmes import services
+from programmes.models import RiskAcknowledgement
+from programmes.risk_rules import UNENGAGED_STAKEHOLDER
+from programmes.risks import risk_warnings
+from tests.permissions import FORBIDDEN, NOT_FOUND, OK, REDIRECT, check_matrix
+
+
+@pytest.fixture
+def mayor(world):
+    return services.stakeholder_create(
+        programme=world.programme, name="Bürgermeisterin Krämer", group="politics", influence=5, interest=4
+    )
+
+
+def url(name, programme):
+    return reverse(f"programmes:{name}", kwargs=programme.url_kwargs)
+
+
+def ack_data(stakeholder, note="Termin am 3.12. vereinbart"):
+    return {"rule": UNENGAGED_STAKEHOLDER, "subject": f"stakeholder:{stakeholder.pk}", "note": note}
+
+
+def test_every_role_of_the_programme_reads_the_radar(client_as, world, mayor):
+    check_matrix(
+        client_as,
+        url("risks", world.programme),
+        {
+            "anonymous": REDIRECT,
+            "stakeholder": OK,
+            "member": OK,
+            "lead": OK,
+            "other_lead": NOT_FOUND,
+            "org_admin": OK,
+        },
+    )
+
+
+def test_the_radar_shows_each_warning_with_explanation_and_link(client_as, world, mayor):
+    page = client_as("stakeholder").get(url("risks", world.programme)).content.decode()
+    assert "Bürgermeisterin Krämer" in page
+    assert (
+        reverse("programmes:stakeholder_edit", kwargs={**world.programme.url_kwargs, "pk": mayor.pk}) in page
+    )
+    assert 'action="' + url("risk_acknowledge", world.programme) not in page  # stakeholders only read
+
+
+def test_a_member_acknowledges_with_a_note_and_a_lead_withdraws_it(client_as, world, mayor):
+    response = client_as("member").post(url("risk_acknowledge", world.programme), ack_data(mayor))
+    assert response.status_code == HTTPStatus.FOUND
+    ack = RiskAcknowledgement.objects.get()
+    assert (ack.note, ack.acknowledged_by) == ("Termin am 3.12. vereinbart", world.user("member"))
+    page = client_as("lead").get(url("risks", world.programme)).content.decode()
+    assert "Termin am 3.12. vereinbart" in page and 'id="acknowledged-risks"' in page
+
+    # Acknowledging again replaces the note instead of failing on the unique constraint.
+    client_as("lead").post(url("risk_acknowledge", world.programme), ack_data(mayor, "Neuer Stand"))
+    assert RiskAcknowledgement.objects.get().note == "Neuer Stand"
+
+    response = client_as("lead").post(
+        url("risk_unacknowledge", world.programme),
+        {"rule": UNENGAGED_STAKEHOLDER, "subject": f"stakeholder:{mayor.pk}"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert not RiskAcknowledgement.objects.exists()
+    assert not risk_warnings(world.programme)[0].acknowledged
+
+
+def test_acknowledging_without_a_note_shows_the_error_and_keeps_nothing(client_as, world, mayor):
+    response = client_as("member").post(url("risk_acknowledge", world.programme), ack_data(mayor, "   "))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert 'role="alert"' in response.content.decode()
+    assert not RiskAcknowledgement.objects.exists()
+
+
+def test_acknowledging_an_unknown_or_foreign_warning_is_refused(client_as, world, mayor):
+    foreign = services.stakeholder_create(
+        programme=world.other_programme, name="Fremd", group="politics", influence=5, interest=5
+    )
+    for data in [
+        {"rule": "nonsense", "subject": "", "note": "x"},
+        ack_data(foreign),
+        {"rule": UNENGAGED_STAKEHOLDER, "subject": "x" * 500, "note": "x"},
+    ]:
+        response = client_as("lead").post(url("risk_acknowledge", world.programme), data)
+        assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not RiskAcknowledgement.objects.exists()
+
+
+def test_a_stakeholder_cannot_acknowledge(client_as, world, mayor):
+    response = client_as("stakeholder").post(url("risk_acknowledge", world.programme), ack_data(mayor))
+    assert response.status_code == FORBIDDEN
+    assert not RiskAcknowledgement.objects.exists()
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_radar_page_query_count_holds_for_few_and_many_warnings(
+    client_as, world, count, django_assert_max_num_queries
+):
+    for i in range(count):
+        stakeholder = services.stakeholder_create(
+            programme=world.programme, name=f"Stakeholder {i}", group="business", influence=4, interest=3
+        )
+        if i % 2:
+            RiskAcknowledgement.objects.create(
+                programme=world.programme,
+                rule=UNENGAGED_STAKEHOLDER,
+                subject=f"stakeholder:{stakeholder.pk}",
+                note="ok",
+            )
+    client = client_as("lead")
+    with django_assert_max_num_queries(18):
+        response = client.get(url("risks", world.programme))
+    assert response.status_code == OK

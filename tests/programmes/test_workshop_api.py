@@ -1,0 +1,335 @@
+"""Workshop API: CRUD with the permission matrix, nested agenda/participants/outputs, votes with the same rules
+as the pages, results, conversions, and query counts for 1 and 50 rows."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from concept.models import Measure
+from programmes import workshops as ws
+from programmes.models import Vote, Workshop, WorkshopOutput
+from tests.conftest import ROLES
+from tests.programmes.factories_workshops import AgendaItemFactory, GuestFactory, IdeaFactory, WorkshopFactory
+
+OK, CREATED, NO_CONTENT = HTTPStatus.OK, HTTPStatus.CREATED, HTTPStatus.NO_CONTENT
+BAD, UNAUTHORIZED, FORBIDDEN, NOT_FOUND = (
+    HTTPStatus.BAD_REQUEST,
+    HTTPStatus.UNAUTHORIZED,
+    HTTPStatus.FORBIDDEN,
+    HTTPStatus.NOT_FOUND,
+)
+
+READ = {
+    "anonymous": UNAUTHORIZED,
+    "stakeholder": OK,
+    "member": OK,
+    "lead": OK,
+    "other_lead": NOT_FOUND,
+    "org_admin": OK,
+}
+
+
+def api_matrix(api_as, method, url, expected, data=None):
+    assert set(expected) == set(ROLES)
+    failures = []
+    for role in ROLES:
+        response = getattr(api_as(role), method)(url, data, format="json")
+        if response.status_code != expected[role]:
+            failures.append(
+                f"{role}: expected {expected[role]}, got {response.status_code} {response.content[:200]}"
+            )
+    assert not failures, f"{method.upper()} {url}\n" + "\n".join(failures)
+
+
+@pytest.fixture
+def workshop(world):
+    workshop = WorkshopFactory(programme=world.programme, voting_open=True)
+    AgendaItemFactory(workshop=workshop, title="Begrüßung", minutes=10)
+    return workshop
+
+
+def test_the_list_shows_only_workshops_of_visible_programmes_and_filters_by_programme(
+    api_as, world, workshop
+):
+    WorkshopFactory(programme=world.other_programme)
+    response = api_as("stakeholder").get(reverse("api:workshop-list"))
+    assert [w["id"] for w in response.json()["results"]] == [workshop.pk]
+    assert response.json()["results"][0]["agenda"][0]["title"] == "Begrüßung"
+    response = api_as("other_lead").get(reverse("api:workshop-list"), {"programme": world.programme.pk})
+    assert response.json()["results"] == []
+    assert (
+        api_as("member").get(reverse("api:workshop-list"), {"programme": "99999999999999999999"}).status_code
+        == BAD
+    )
+
+
+@pytest.mark.parametrize("name", ["workshop-detail", "workshop-results"])
+def test_every_role_of_the_programme_reads_a_workshop(api_as, workshop, name):
+    api_matrix(api_as, "get", reverse(f"api:{name}", args=[workshop.pk]), READ)
+
+
+@pytest.mark.parametrize(
+    "nested", ["workshop-agenda-item-list", "workshop-participant-list", "workshop-output-list"]
+)
+def test_nested_lists_are_readable_by_every_role(api_as, workshop, nested):
+    api_matrix(api_as, "get", reverse(f"api:{nested}", kwargs={"workshop_pk": workshop.pk}), READ)
+
+
+def test_leads_and_members_create_from_a_template_others_may_not(api_as, world):
+    data = {
+        "programme": world.programme.pk,
+        "template": "t_retrospective",
+        "starts_at": "2027-02-01T16:00:00+01:00",
+    }
+    expected = {
+        **READ,
+        "stakeholder": FORBIDDEN,
+        "member": CREATED,
+        "lead": CREATED,
+        "other_lead": BAD,
+        "org_admin": CREATED,
+    }
+    api_matrix(api_as, "post", reverse("api:workshop-list"), expected, data)
+    created = Workshop.objects.filter(programme=world.programme)
+    assert created.count() == 3
+    assert all(w.phase == "transformation" and w.agenda.count() == 6 for w in created)
+
+
+def test_a_bad_workshop_is_a_400_with_field_errors(api_as, world):
+    response = api_as("member").post(
+        reverse("api:workshop-list"),
+        {
+            "programme": world.programme.pk,
+            "title": "X",
+            "starts_at": "2027-02-01T16:00:00Z",
+            "ends_at": "2027-02-01T15:00:00Z",
+        },
+        format="json",
+    )
+    assert response.status_code == BAD and "ends_at" in response.json()
+    response = api_as("member").post(
+        reverse("api:workshop-list"),
+        {"programme": world.programme.pk, "template": "nope", "starts_at": "2027-02-01T16:00:00Z"},
+        format="json",
+    )
+    assert response.status_code == BAD and "template" in response.json()
+
+
+def test_changing_and_deleting_is_for_leads_and_members(api_as, world, workshop):
+    url = reverse("api:workshop-detail", args=[workshop.pk])
+    expected = {**READ, "stakeholder": FORBIDDEN}
+    api_matrix(api_as, "patch", url, expected, {"title": "Neuer Titel", "dots_per_participant": 5})
+    workshop.refresh_from_db()
+    assert (workshop.title, workshop.dots_per_participant) == ("Neuer Titel", 5)
+    assert api_as("stakeholder").delete(url).status_code == FORBIDDEN
+    assert api_as("member").delete(url).status_code == NO_CONTENT
+
+
+def test_agenda_participants_and_outputs_are_managed_through_nested_routes(api_as, world, workshop):
+    api = api_as("member")
+    kwargs = {"workshop_pk": workshop.pk}
+    item = api.post(
+        reverse("api:workshop-agenda-item-list", kwargs=kwargs),
+        {"title": "Ideen", "minutes": 30},
+        format="json",
+    )
+    assert item.status_code == CREATED
+    assert item.json()["position"] == workshop.agenda.first().position + 1  # at the end
+    order = [item.json()["id"], workshop.agenda.first().pk]
+    reordered = api.post(
+        reverse("api:workshop-agenda-reorder", args=[workshop.pk]), {"order": order}, format="json"
+    )
+    assert [i["id"] for i in reordered.json()] == order
+    guest = api.post(
+        reverse("api:workshop-participant-list", kwargs=kwargs),
+        {"name": "Hanna", "email": "h@example.org"},
+        format="json",
+    )
+    assert guest.status_code == CREATED and guest.json()["is_guest"] and "/w/" in guest.json()["guest_link"]
+    member = api.post(
+        reverse("api:workshop-participant-list", kwargs=kwargs),
+        {"user": world.user("lead").pk},
+        format="json",
+    )
+    assert member.status_code == CREATED and member.json()["guest_link"] == ""
+    outsider = api.post(
+        reverse("api:workshop-participant-list", kwargs=kwargs),
+        {"user": world.user("other_lead").pk},
+        format="json",
+    )
+    assert outsider.status_code == BAD
+    idea = api.post(
+        reverse("api:workshop-output-list", kwargs=kwargs), {"kind": "idea", "text": "WLAN"}, format="json"
+    )
+    assert idea.status_code == CREATED and idea.json()["votable"] is True
+    # stakeholders read participants without e-mail addresses and without guest links
+    listed = (
+        api_as("stakeholder").get(reverse("api:workshop-participant-list", kwargs=kwargs)).json()["results"]
+    )
+    assert {p["email"] for p in listed} == {""} and {p["guest_link"] for p in listed} == {""}
+    forbidden = api_as("stakeholder").post(
+        reverse("api:workshop-output-list", kwargs=kwargs), {"kind": "idea", "text": "x"}, format="json"
+    )
+    assert forbidden.status_code == FORBIDDEN
+
+
+def test_an_agenda_item_of_another_workshop_is_not_accepted(api_as, workshop):
+    foreign = AgendaItemFactory()
+    response = api_as("member").post(
+        reverse("api:workshop-output-list", kwargs={"workshop_pk": workshop.pk}),
+        {"kind": "idea", "text": "x", "agenda_item": foreign.pk},
+        format="json",
+    )
+    assert response.status_code == BAD and "agenda_item" in response.json()
+
+
+# --- Votes ------------------------------------------------------------------------------------------------------
+
+
+def test_a_member_votes_as_themselves_and_cannot_exceed_the_dots(api_as, world, workshop):
+    idea = IdeaFactory(workshop=workshop)
+    url = reverse("api:workshop-votes", args=[workshop.pk])
+    api = api_as("member")
+    response = api.post(url, {"output": idea.pk, "dots": 2}, format="json")
+    assert response.status_code == CREATED
+    assert response.json()["dots"] == 2 and response.json()["dots_left"] == 1
+    response = api.post(url, {"output": idea.pk, "dots": 2}, format="json")
+    assert response.status_code == BAD and "dots" in response.json()
+    response = api.post(
+        reverse("api:workshop-votes-remove", args=[workshop.pk]), {"output": idea.pk}, format="json"
+    )
+    assert response.status_code == OK and response.json()["dots"] == 1
+
+
+def test_votes_follow_the_permission_matrix(api_as, world, workshop):
+    idea = IdeaFactory(workshop=workshop)
+    expected = {**READ, "stakeholder": FORBIDDEN, "member": CREATED, "lead": CREATED, "org_admin": CREATED}
+    api_matrix(
+        api_as, "post", reverse("api:workshop-votes", args=[workshop.pk]), expected, {"output": idea.pk}
+    )
+    assert Vote.objects.filter(output=idea).count() == 3
+
+
+def test_stuffing_through_the_api_fails(api_as, world, workshop):
+    idea = IdeaFactory(workshop=workshop)
+    guest = GuestFactory(workshop=workshop)
+    foreign_guest = GuestFactory()
+    foreign_idea = IdeaFactory()
+    url = reverse("api:workshop-votes", args=[workshop.pk])
+    lead = api_as("lead")
+    # a participant of another workshop
+    assert (
+        lead.post(url, {"output": idea.pk, "participant": foreign_guest.pk}, format="json").status_code == BAD
+    )
+    # an output of another workshop
+    assert (
+        lead.post(url, {"output": foreign_idea.pk, "participant": guest.pk}, format="json").status_code == BAD
+    )
+    # more than n dots at once, zero or negative dots
+    for dots in (4, 0, -1, 21):
+        assert (
+            lead.post(
+                url, {"output": idea.pk, "participant": guest.pk, "dots": dots}, format="json"
+            ).status_code
+            == BAD
+        )
+    # a stakeholder may not record dots for a guest
+    ws.participant_add(workshop=workshop, user=world.user("stakeholder"))
+    stakeholder = api_as("stakeholder")
+    assert (
+        stakeholder.post(url, {"output": idea.pk, "participant": guest.pk}, format="json").status_code
+        == FORBIDDEN
+    )
+    assert stakeholder.post(url, {"output": idea.pk}, format="json").status_code == CREATED
+    # a closed vote
+    ws.workshop_set_voting(workshop=workshop, open=False)
+    assert lead.post(url, {"output": idea.pk, "participant": guest.pk}, format="json").status_code == BAD
+    assert not Vote.objects.filter(participant=guest).exists()
+
+
+def test_results_are_summed_and_anonymous_results_name_nobody(api_as, world, workshop):
+    a, b = IdeaFactory(workshop=workshop), IdeaFactory(workshop=workshop)
+    first, second = GuestFactory(workshop=workshop), GuestFactory(workshop=workshop)
+    ws.vote_cast(participant=first, output=b, dots=3)
+    ws.vote_cast(participant=second, output=b)
+    ws.vote_cast(participant=second, output=a)
+    body = api_as("stakeholder").get(reverse("api:workshop-results", args=[workshop.pk])).json()
+    assert [(r["output"], r["total_dots"]) for r in body["results"]] == [(b.pk, 4), (a.pk, 1)]
+    assert body["dots_placed"] == 5
+    assert {v["name"] for v in body["results"][0]["voters"]} == {first.name, second.name}
+    workshop.anonymous_voting = True
+    workshop.save()
+    body = api_as("stakeholder").get(reverse("api:workshop-results", args=[workshop.pk])).json()
+    assert all(r["voters"] == [] for r in body["results"])
+
+
+def test_voting_is_opened_by_editors(api_as, workshop):
+    url = reverse("api:workshop-voting", args=[workshop.pk])
+    assert api_as("stakeholder").post(url, {"open": False}, format="json").status_code == FORBIDDEN
+    response = api_as("member").post(url, {"open": False}, format="json")
+    assert response.status_code == OK and response.json()["voting_open"] is False
+
+
+# --- Conversions ------------------------------------------------------------------------------------------------
+
+
+def test_an_output_is_converted_once_through_the_api(api_as, world, workshop):
+    idea = IdeaFactory(workshop=workshop, text="Stadtplan")
+    url = reverse("api:workshop-output-convert", kwargs={"workshop_pk": workshop.pk, "pk": idea.pk})
+    assert api_as("stakeholder").post(url, {"kind": "measure"}, format="json").status_code == FORBIDDEN
+    assert api_as("member").post(url, {"kind": "poster"}, format="json").status_code == BAD
+    response = api_as("member").post(url, {"kind": "measure", "title": "Digitaler Stadtplan"}, format="json")
+    assert response.status_code == CREATED
+    measure = Measure.objects.get(pk=response.json()["id"])
+    assert measure.title == "Digitaler Stadtplan" and response.json()["url"].endswith(
+        f"/measures/{measure.pk}/"
+    )
+    output = (
+        api_as("stakeholder")
+        .get(reverse("api:workshop-output-detail", kwargs={"workshop_pk": workshop.pk, "pk": idea.pk}))
+        .json()
+    )
+    assert output["converted_kind"] == "measure" and output["converted_id"] == measure.pk
+    assert output["converted_url"].endswith(f"/workshops/{workshop.pk}/outputs/{idea.pk}/target/")
+    again = api_as("member").post(url, {"kind": "finding"}, format="json")
+    assert again.status_code == BAD
+
+
+def test_a_milestone_conversion_needs_a_measure(api_as, workshop):
+    action = ws.output_add(workshop=workshop, kind="action", text="Daten anfragen")
+    url = reverse("api:workshop-output-convert", kwargs={"workshop_pk": workshop.pk, "pk": action.pk})
+    response = api_as("member").post(url, {"kind": "milestone"}, format="json")
+    assert response.status_code == BAD and "measure" in response.json()
+    assert WorkshopOutput.objects.get(pk=action.pk).converted_kind == ""
+
+
+# --- Query counts ------------------------------------------------------------------------------------------------
+
+
+def fill(workshop, n):
+    guests = [GuestFactory(workshop=workshop) for _ in range(n)]
+    ideas = [IdeaFactory(workshop=workshop) for _ in range(n)]
+    Vote.objects.bulk_create(
+        [Vote(participant=g, output=i, dots=1) for g, i in zip(guests, ideas, strict=True)]
+    )
+    for _ in range(n):
+        AgendaItemFactory(workshop=workshop)
+    ws.output_convert(output=ideas[0], kind="measure", user=None)
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_lists_and_results_need_a_fixed_number_of_queries(api_as, world, django_assert_max_num_queries, n):
+    workshops = [WorkshopFactory(programme=world.programme) for _ in range(n)]
+    fill(workshops[0], n)
+    api = api_as("member")
+    kwargs = {"workshop_pk": workshops[0].pk}
+    for url, limit in [
+        (reverse("api:workshop-list"), 4),
+        (reverse("api:workshop-results", args=[workshops[0].pk]), 5),
+        (reverse("api:workshop-agenda-item-list", kwargs=kwargs), 6),
+        (reverse("api:workshop-participant-list", kwargs=kwargs), 6),
+        (reverse("api:workshop-output-list", kwargs=kwargs), 6),
+    ]:
+        with django_assert_max_num_queries(limit):
+            assert api.get(url).status_code == OK, url

@@ -1,0 +1,471 @@
+"""Workshop pages: permission matrix for every page (and the guest link), forms with and without htmx, voting,
+the polled results partial, conversions, minutes, PDF, .ics and query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from concept.models import Measure
+from programmes import workshops as ws
+from programmes.models import Vote, Workshop, WorkshopOutput, WorkshopParticipant
+from tests.permissions import FORBIDDEN, NOT_FOUND, OK, REDIRECT, check_matrix
+from tests.programmes.factories_workshops import AgendaItemFactory, GuestFactory, IdeaFactory, WorkshopFactory
+
+VIEWERS = {
+    "anonymous": REDIRECT,
+    "stakeholder": OK,
+    "member": OK,
+    "lead": OK,
+    "other_lead": NOT_FOUND,
+    "org_admin": OK,
+}
+EDITORS_GET = {**VIEWERS, "stakeholder": FORBIDDEN}
+
+
+@pytest.fixture
+def workshop(world):
+    workshop = WorkshopFactory(programme=world.programme, voting_open=True)
+    AgendaItemFactory(workshop=workshop, title="Begrüßung", minutes=10)
+    AgendaItemFactory(workshop=workshop, title="Journey-Walk", minutes=45)
+    return workshop
+
+
+def url(world, name, **kwargs):
+    return reverse(f"programmes:{name}", kwargs={**world.programme.url_kwargs, **kwargs})
+
+
+# --- Permission matrix -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["workshop_detail", "workshop_results", "workshop_minutes", "workshop_ics"])
+def test_every_role_of_the_programme_sees_a_workshop_and_others_get_404(client_as, world, workshop, name):
+    check_matrix(client_as, url(world, name, pk=workshop.pk), VIEWERS)
+
+
+def test_the_list_is_visible_to_every_role(client_as, world, workshop):
+    check_matrix(client_as, url(world, "workshop_list"), VIEWERS)
+
+
+@pytest.mark.parametrize(
+    ("name", "extra"),
+    [
+        ("workshop_create", {}),
+        ("workshop_edit", {"pk": True}),
+        ("workshop_agenda_edit", {"pk": True, "item": True}),
+        ("workshop_output_edit", {"pk": True, "output": True}),
+        ("workshop_output_convert", {"pk": True, "output": True, "kind": "milestone"}),
+    ],
+)
+def test_forms_are_for_leads_and_members_only(client_as, world, workshop, name, extra):
+    idea = IdeaFactory(workshop=workshop)
+    values = {"pk": workshop.pk, "item": workshop.agenda.first().pk, "output": idea.pk}
+    kwargs = {key: (values[key] if value is True else value) for key, value in extra.items()}
+    check_matrix(client_as, url(world, name, **kwargs), EDITORS_GET)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "workshop_participant_add",
+        "workshop_agenda_add",
+        "workshop_output_add",
+    ],
+)
+def test_capture_forms_refuse_stakeholders_and_show_errors_to_editors(client_as, world, workshop, name):
+    # An empty form: editors get the page back with the field errors (200), nothing is saved.
+    check_matrix(client_as, url(world, name, pk=workshop.pk), EDITORS_GET, method="post", data={})
+    assert not WorkshopParticipant.objects.exists() and not WorkshopOutput.objects.exists()
+    assert workshop.agenda.count() == 2
+
+
+def test_opening_and_closing_the_vote_is_for_editors(client_as, world, workshop):
+    expected = {**EDITORS_GET, "member": REDIRECT, "lead": REDIRECT, "org_admin": REDIRECT}
+    check_matrix(
+        client_as, url(world, "workshop_voting", pk=workshop.pk), expected, method="post", data={"open": "1"}
+    )
+
+
+def test_stakeholders_vote_only_when_added_as_participants(client_as, world, workshop):
+    idea = IdeaFactory(workshop=workshop)
+    expected = {**EDITORS_GET, "member": REDIRECT, "lead": REDIRECT, "org_admin": REDIRECT}
+    check_matrix(
+        client_as,
+        url(world, "workshop_vote", pk=workshop.pk),
+        expected,
+        method="post",
+        data={"output": idea.pk},
+    )
+    # leads, members and the organisation admin became participants with one dot each
+    assert Vote.objects.filter(output=idea).count() == 3
+    ws.participant_add(workshop=workshop, user=world.user("stakeholder"))
+    response = client_as("stakeholder").post(url(world, "workshop_vote", pk=workshop.pk), {"output": idea.pk})
+    assert response.status_code == REDIRECT
+    assert Vote.objects.filter(output=idea).count() == 4
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["workshop_delete", "workshop_participant_remove", "workshop_agenda_delete", "workshop_output_delete"],
+)
+def test_deleting_is_refused_to_stakeholders_and_other_programmes(client_as, world, workshop, name):
+    guest = GuestFactory(workshop=workshop)
+    idea = IdeaFactory(workshop=workshop)
+    kwargs = {"pk": workshop.pk}
+    if name == "workshop_participant_remove":
+        kwargs["participant"] = guest.pk
+    elif name == "workshop_agenda_delete":
+        kwargs["item"] = workshop.agenda.first().pk
+    elif name == "workshop_output_delete":
+        kwargs["output"] = idea.pk
+    target = url(world, name, **kwargs)
+    for role, status in [("anonymous", REDIRECT), ("stakeholder", FORBIDDEN), ("other_lead", NOT_FOUND)]:
+        assert client_as(role).post(target).status_code == status, role
+    assert client_as("member").post(target).status_code == REDIRECT
+
+
+def test_another_programmes_workshop_is_404_even_for_its_objects(client_as, world):
+    foreign = WorkshopFactory(programme=world.other_programme)
+    idea = IdeaFactory(workshop=foreign)
+    client = client_as("lead")
+    assert client.get(url(world, "workshop_detail", pk=foreign.pk)).status_code == NOT_FOUND
+    own = WorkshopFactory(programme=world.programme)
+    assert client.get(url(world, "workshop_output_edit", pk=own.pk, output=idea.pk)).status_code == NOT_FOUND
+    assert client.post(url(world, "workshop_vote", pk=own.pk), {"output": idea.pk}).status_code == REDIRECT
+    assert not Vote.objects.exists()  # the output of another workshop was refused
+
+
+# --- Guest link ------------------------------------------------------------------------------------------------
+
+
+def test_a_guest_votes_through_the_personal_link_without_an_account(client, world, workshop):
+    guest = GuestFactory(workshop=workshop)
+    idea = IdeaFactory(workshop=workshop, text="Freies WLAN am Markt")
+    link = reverse("workshop_public:guest", kwargs={"token": ws.guest_token(guest)})
+    response = client.get(link)
+    assert response.status_code == OK
+    assert "Freies WLAN am Markt" in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    response = client.post(link, {"output": idea.pk, "action": "add"})
+    assert response.status_code == REDIRECT
+    assert Vote.objects.get(participant=guest, output=idea).dots == 1
+    # a participant id in the form is ignored: the link decides who votes
+    other = GuestFactory(workshop=workshop)
+    client.post(link, {"output": idea.pk, "participant": other.pk})
+    assert not Vote.objects.filter(participant=other).exists()
+    results = client.get(reverse("workshop_public:guest_results", kwargs={"token": ws.guest_token(guest)}))
+    assert results.status_code == OK and f'id="dots-{idea.pk}"' in results.content.decode()
+    assert guest.name not in results.content.decode()  # guests never see who voted what
+
+
+def test_a_tampered_guest_link_or_a_removed_guest_is_404(client, world, workshop):
+    guest = GuestFactory(workshop=workshop)
+    token = ws.guest_token(guest)
+    assert (
+        client.get(reverse("workshop_public:guest", kwargs={"token": token[:-3] + "abc"})).status_code
+        == NOT_FOUND
+    )
+    assert client.post(reverse("workshop_public:guest", kwargs={"token": "x" * 40})).status_code == NOT_FOUND
+    guest.delete()
+    assert client.get(reverse("workshop_public:guest", kwargs={"token": token})).status_code == NOT_FOUND
+
+
+def test_guest_links_are_listed_for_editors_but_not_for_stakeholders(client_as, world, workshop):
+    guest = GuestFactory(workshop=workshop, name="Hanna Vogel")
+    token = ws.guest_token(guest)
+    detail = url(world, "workshop_detail", pk=workshop.pk)
+    assert token in client_as("member").get(detail).content.decode()
+    page = client_as("stakeholder").get(detail).content.decode()
+    assert token not in page and "Hanna Vogel" in page
+
+
+def test_a_guest_cannot_place_more_dots_than_allowed_and_sees_why(client, world, workshop):
+    guest = GuestFactory(workshop=workshop)
+    idea = IdeaFactory(workshop=workshop)
+    link = reverse("workshop_public:guest", kwargs={"token": ws.guest_token(guest)})
+    for _ in range(5):
+        response = client.post(link, {"output": idea.pk}, HTTP_HX_REQUEST="true")
+    assert Vote.objects.get(participant=guest).dots == 3
+    body = response.content.decode()
+    assert 'role="alert"' in body and 'hx-swap-oob="true"' in body
+
+
+# --- Pages and forms --------------------------------------------------------------------------------------------
+
+
+def test_creating_from_a_template_fills_the_agenda(client_as, world):
+    response = client_as("member").post(
+        url(world, "workshop_create"),
+        {"template": "k_journey_walk", "starts_at": "2027-03-04T17:00", "dots_per_participant": "3"},
+    )
+    assert response.status_code == REDIRECT
+    workshop = Workshop.objects.get()
+    assert workshop.phase == "konzeption" and workshop.agenda.count() == 5
+    assert response["Location"] == url(world, "workshop_detail", pk=workshop.pk)
+
+
+def test_a_bad_form_keeps_the_input_and_names_the_field(client_as, world):
+    response = client_as("member").post(
+        url(world, "workshop_create"),
+        {"title": "Ideenwerkstatt", "starts_at": "kein Datum", "dots_per_participant": "99"},
+    )
+    assert response.status_code == OK
+    form = response.context["form"]
+    assert {"starts_at", "dots_per_participant"} <= set(form.errors)
+    assert "Ideenwerkstatt" in response.content.decode()
+
+
+def test_capturing_an_idea_with_htmx_returns_the_page_for_the_outputs_section(client_as, world, workshop):
+    client = client_as("member")
+    response = client.post(
+        url(world, "workshop_output_add", pk=workshop.pk),
+        {"kind": "idea", "text": "Sitzbänke mit QR-Code"},
+        HTTP_HX_REQUEST="true",
+        follow=True,
+    )
+    assert response.status_code == OK
+    assert 'id="outputs"' in response.content.decode()
+    output = WorkshopOutput.objects.get()
+    assert output.votable and output.text == "Sitzbänke mit QR-Code"
+
+
+def test_a_participant_is_added_as_guest_or_member(client_as, world, workshop):
+    client = client_as("lead")
+    client.post(url(world, "workshop_participant_add", pk=workshop.pk), {"name": "Gisela Brandt"})
+    client.post(url(world, "workshop_participant_add", pk=workshop.pk), {"user": world.user("member").pk})
+    names = set(workshop.participants.values_list("name", flat=True))
+    assert "Gisela Brandt" in names and len(names) == 2
+    response = client.post(
+        url(world, "workshop_participant_add", pk=workshop.pk), {"user": world.user("other_lead").pk}
+    )
+    assert response.status_code == OK and "user" in response.context["participant_form"].errors
+
+
+def test_agenda_items_move_and_are_edited(client_as, world, workshop):
+    client = client_as("member")
+    first, second = workshop.agenda.all()
+    client.post(url(world, "workshop_agenda_move", pk=workshop.pk, item=second.pk), {"direction": "up"})
+    assert list(workshop.agenda.values_list("title", flat=True)) == ["Journey-Walk", "Begrüßung"]
+    response = client.post(
+        url(world, "workshop_agenda_edit", pk=workshop.pk, item=first.pk),
+        {"title": "Ankommen", "minutes": "5"},
+    )
+    assert response.status_code == REDIRECT
+    first.refresh_from_db()
+    assert (first.title, first.minutes) == ("Ankommen", 5)
+
+
+def test_one_click_turns_an_idea_into_a_measure_and_the_page_links_to_it(client_as, world, workshop):
+    idea = IdeaFactory(workshop=workshop, text="Barrierefreier Stadtplan")
+    client = client_as("member")
+    response = client.post(
+        url(world, "workshop_output_convert", pk=workshop.pk, output=idea.pk, kind="measure")
+    )
+    assert response.status_code == REDIRECT
+    measure = Measure.objects.get(programme=world.programme)
+    target = url(world, "workshop_output_target", pk=workshop.pk, output=idea.pk)
+    assert target in client.get(url(world, "workshop_detail", pk=workshop.pk)).content.decode()
+    follow = client.get(target)
+    assert follow.status_code == REDIRECT
+    assert follow["Location"] == reverse(
+        "programmes:konzeption:measure_detail", kwargs={**world.programme.url_kwargs, "pk": measure.pk}
+    )
+    again = client.post(url(world, "workshop_output_convert", pk=workshop.pk, output=idea.pk, kind="measure"))
+    assert again.status_code == OK and Measure.objects.count() == 1  # refused, with the reason on the form
+    assert check_target_matrix(client_as, target)
+
+
+def check_target_matrix(client_as, target):
+    expected = {
+        **VIEWERS,
+        "stakeholder": REDIRECT,
+        "member": REDIRECT,
+        "lead": REDIRECT,
+        "org_admin": REDIRECT,
+    }
+    check_matrix(client_as, target, expected)
+    return True
+
+
+def test_the_milestone_form_asks_for_a_measure_and_shows_errors(client_as, world, workshop):
+    action = ws.output_add(workshop=workshop, kind="action", text="Daten anfragen")
+    convert = url(world, "workshop_output_convert", pk=workshop.pk, output=action.pk, kind="milestone")
+    page = client_as("member").get(convert)
+    assert page.status_code == OK and 'name="measure"' in page.content.decode()
+    response = client_as("member").post(convert, {"start": "2027-01-01", "due": "2026-01-01"})
+    assert response.status_code == OK and "measure" in response.context["form"].errors
+    assert (
+        client_as("member")
+        .get(url(world, "workshop_output_convert", pk=workshop.pk, output=action.pk, kind="x"))
+        .status_code
+        == NOT_FOUND
+    )
+
+
+def test_the_results_partial_polls_every_two_seconds_while_voting_is_open(client_as, world, workshop):
+    idea = IdeaFactory(workshop=workshop)
+    guest = GuestFactory(workshop=workshop)
+    ws.vote_cast(participant=guest, output=idea, dots=2)
+    response = client_as("stakeholder").get(url(world, "workshop_results", pk=workshop.pk))
+    body = response.content.decode()
+    assert 'hx-trigger="every 2s"' in body and f'id="dots-{idea.pk}" data-dots="2"' in body
+    assert "<html" not in body  # a fragment, not a page
+    assert guest.name in body
+    ws.workshop_set_voting(workshop=workshop, open=False)
+    assert (
+        "every 2s"
+        not in client_as("stakeholder").get(url(world, "workshop_results", pk=workshop.pk)).content.decode()
+    )
+
+
+def test_anonymous_voting_shows_no_names_in_results_or_minutes(client_as, world, workshop):
+    workshop.anonymous_voting = True
+    workshop.save()
+    idea = IdeaFactory(workshop=workshop)
+    guest = GuestFactory(workshop=workshop, name="Zoe Zufall")
+    ws.vote_cast(participant=guest, output=idea)
+    client = client_as("member")
+    assert "Zoe Zufall (1)" not in client.get(url(world, "workshop_results", pk=workshop.pk)).content.decode()
+    assert "Zoe Zufall (1)" not in client.get(url(world, "workshop_minutes", pk=workshop.pk)).content.decode()
+
+
+def test_a_member_votes_with_htmx_and_gets_the_panel_and_fresh_results(client_as, world, workshop):
+    idea = IdeaFactory(workshop=workshop)
+    response = client_as("member").post(
+        url(world, "workshop_vote", pk=workshop.pk),
+        {"output": idea.pk, "action": "add"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == OK and 'id="voting"' in body and 'data-dots="1"' in body
+    assert "2 of 3" in body or "2 von 3" in body
+    response = client_as("member").post(
+        url(world, "workshop_vote", pk=workshop.pk),
+        {"output": idea.pk, "action": "remove"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert not Vote.objects.exists()
+
+
+def test_the_minutes_show_agenda_participants_results_and_conversions_but_no_guest_emails(
+    client_as, world, workshop
+):
+    guest = GuestFactory(workshop=workshop, name="Hanna Vogel", email="hanna@cafe.example")
+    idea = IdeaFactory(workshop=workshop, text="Digitaler Stadtplan")
+    ws.vote_cast(participant=guest, output=idea, dots=2)
+    ws.output_add(workshop=workshop, kind="decision", text="Stadtplan kommt")
+    ws.output_add(workshop=workshop, kind="action", text="Daten anfragen", owner="Jonas")
+    ws.output_convert(output=idea, kind="measure", user=world.user("member"))
+    body = client_as("stakeholder").get(url(world, "workshop_minutes", pk=workshop.pk)).content.decode()
+    for text in (
+        "Begrüßung",
+        "Journey-Walk",
+        "Hanna Vogel",
+        "Digitaler Stadtplan",
+        "Stadtplan kommt",
+        "Jonas",
+    ):
+        assert text in body
+    assert "hanna@cafe.example" not in body
+    assert url(world, "workshop_output_target", pk=workshop.pk, output=idea.pk) in body
+
+
+def test_the_minutes_pdf_is_a_pdf_when_weasyprint_works(client_as, world, workshop):
+    response = client_as("stakeholder").get(url(world, "workshop_minutes_pdf", pk=workshop.pk))
+    if ws.pdf_available():
+        assert response.status_code == OK and response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+    else:
+        assert response.status_code == NOT_FOUND
+    assert (
+        client_as("other_lead").get(url(world, "workshop_minutes_pdf", pk=workshop.pk)).status_code
+        == NOT_FOUND
+    )
+
+
+def test_the_ics_download_is_text_calendar_and_parses(client_as, world, workshop):
+    response = client_as("stakeholder").get(url(world, "workshop_ics", pk=workshop.pk))
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]) == workshop.title
+    assert "Journey-Walk" in str(event["DESCRIPTION"])
+
+
+def test_the_list_splits_upcoming_and_past(client_as, world):
+    now = timezone.now()
+    WorkshopFactory(programme=world.programme, title="Vergangen", starts_at=now - timedelta(days=10))
+    WorkshopFactory(programme=world.programme, title="Kommend", starts_at=now + timedelta(days=10))
+    response = client_as("stakeholder").get(url(world, "workshop_list"))
+    assert [w.title for w in response.context["upcoming"]] == ["Kommend"]
+    assert [w.title for w in response.context["past"]] == ["Vergangen"]
+    assert 'id="new-workshop"' not in response.content.decode()
+
+
+def test_the_programme_page_and_navigation_link_to_the_workshops(client_as, world):
+    body = client_as("stakeholder").get(world.programme.get_absolute_url()).content.decode()
+    assert url(world, "workshop_list") in body
+
+
+# --- Query counts --------------------------------------------------------------------------------------------------
+
+
+def fill(workshop, n):
+    guests = [GuestFactory(workshop=workshop) for _ in range(n)]
+    ideas = [IdeaFactory(workshop=workshop) for _ in range(n)]
+    for guest, idea in zip(guests, ideas, strict=True):
+        Vote.objects.create(participant=guest, output=idea, dots=1)
+    for _ in range(n):
+        AgendaItemFactory(workshop=workshop)
+    ws.output_convert(output=ideas[0], kind="measure", user=None)
+    return guests, ideas
+
+
+@pytest.mark.parametrize("n", [1, 50])
+@pytest.mark.parametrize(
+    ("name", "role", "limit"),
+    [
+        ("workshop_detail", "member", 12),
+        ("workshop_detail", "stakeholder", 10),
+        ("workshop_results", "stakeholder", 8),
+        ("workshop_minutes", "stakeholder", 9),
+        ("workshop_ics", "stakeholder", 7),
+    ],
+)
+def test_pages_need_a_fixed_number_of_queries(
+    client_as, world, django_assert_max_num_queries, n, name, role, limit
+):
+    workshop = WorkshopFactory(programme=world.programme, voting_open=True)
+    fill(workshop, n)
+    client = client_as(role)
+    with django_assert_max_num_queries(limit):
+        response = client.get(url(world, name, pk=workshop.pk))
+    assert response.status_code == OK
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_the_list_and_the_guest_page_need_a_fixed_number_of_queries(
+    client_as, client, world, django_assert_max_num_queries, n
+):
+    workshops = [WorkshopFactory(programme=world.programme) for _ in range(n)]
+    guests, _ideas = fill(workshops[0], n)
+    member = client_as("member")
+    with django_assert_max_num_queries(5):
+        assert member.get(url(world, "workshop_list")).status_code == OK
+    member.logout()
+    link = reverse("workshop_public:guest", kwargs={"token": ws.guest_token(guests[0])})
+    with django_assert_max_num_queries(7):
+        assert client.get(link).status_code == OK
+
+
+def test_a_guest_sees_that_the_vote_is_closed_and_cannot_vote(client, world, workshop):
+    guest = GuestFactory(workshop=workshop)
+    idea = IdeaFactory(workshop=workshop)
+    ws.workshop_set_voting(workshop=workshop, open=False)
+    link = reverse("workshop_public:guest", kwargs={"token": ws.guest_token(guest)})
+    body = client.get(link).content.decode()
+    assert 'id="voting-state"' in body and f'data-vote="{idea.pk}"' not in body
+    assert "every 2s" not in body  # no polling while nothing can change
+    client.post(link, {"output": idea.pk})
+    assert not Vote.objects.exists()

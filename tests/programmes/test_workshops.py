@@ -1,0 +1,474 @@
+"""Workshops: templates, agenda, outputs, dot voting rules (no stuffing), guest links, conversions, iCalendar."""
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone, translation
+from icalendar import Calendar
+
+from concept import services as concept_services
+from concept.models import Measure
+from evaluation.models import Evidence, Finding
+from programmes import workshops as ws
+from programmes.models import Role, Vote, WorkshopOutput
+from tests.programmes.factories import MembershipFactory
+from tests.programmes.factories_workshops import (
+    AgendaItemFactory,
+    GuestFactory,
+    IdeaFactory,
+    WorkshopFactory,
+)
+from transformation.models import Milestone
+
+START = timezone.make_aware(datetime(2026, 12, 3, 17, 0))
+
+
+# --- Creating from templates --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "phase", "german", "english"),
+    [
+        (
+            "e_visitor_needs",
+            "evaluation",
+            "Besucherbedürfnisse aus den Umfrageergebnissen",
+            "Visitor needs from survey results",
+        ),
+        ("k_journey_walk", "konzeption", "Journey-Walk und Maßnahmenideen", "Journey walk and measure ideas"),
+        (
+            "t_retrospective",
+            "transformation",
+            "Retrospektive und Skalierungsentscheidung",
+            "Retrospective and scaling decision",
+        ),
+    ],
+)
+def test_a_template_brings_phase_title_and_a_timed_agenda_in_both_languages(
+    world, key, phase, german, english
+):
+    with translation.override("de"):
+        workshop = ws.workshop_create(programme=world.programme, template=key, starts_at=START)
+        assert str(ws.TEMPLATES[key].title) == german
+    with translation.override("en"):
+        assert str(ws.TEMPLATES[key].title) == english
+    assert workshop.phase == phase
+    assert workshop.title == german
+    agenda = list(workshop.agenda.all())
+    assert len(agenda) >= 4
+    assert [item.position for item in agenda] == list(range(1, len(agenda) + 1))
+    assert all(item.minutes > 0 for item in agenda)
+    assert workshop.ends_at - workshop.starts_at == timedelta(minutes=sum(i.minutes for i in agenda))
+    assert workshop.cycle == world.programme.cycle
+
+
+def test_an_unknown_template_or_an_end_before_the_start_is_refused_per_field(world):
+    with pytest.raises(ValidationError) as error:
+        ws.workshop_create(programme=world.programme, template="nope", starts_at=START)
+    assert "template" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        ws.workshop_create(
+            programme=world.programme, title="X", starts_at=START, ends_at=START - timedelta(hours=1)
+        )
+    assert "ends_at" in error.value.message_dict
+
+
+def test_a_workshop_without_template_takes_the_programmes_phase_and_two_hours(world):
+    workshop = ws.workshop_create(programme=world.programme, title="Jour fixe", starts_at=START)
+    assert workshop.phase == world.programme.phase
+    assert workshop.ends_at == START + timedelta(hours=2)
+    assert not workshop.agenda.exists()
+
+
+# --- Participants and agenda ----------------------------------------------------------------------------------
+
+
+def test_members_take_part_by_account_and_guests_by_name(world):
+    workshop = WorkshopFactory(programme=world.programme)
+    member = ws.participant_add(workshop=workshop, user=world.user("member"))
+    assert member.name and member.email == world.user("member").email
+    guest = ws.participant_add(workshop=workshop, name="Hanna Vogel", organisation="Café am Markt")
+    assert guest.user is None
+    with pytest.raises(ValidationError):
+        ws.participant_add(workshop=workshop, user=world.user("member"))  # twice
+    with pytest.raises(ValidationError) as error:
+        ws.participant_add(workshop=workshop, user=world.user("other_lead"))  # not in this programme
+    assert "user" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        ws.participant_add(workshop=workshop, name="  ")
+    assert "name" in error.value.message_dict
+
+
+def test_agenda_items_are_added_at_the_end_moved_reordered_and_renumbered(world):
+    workshop = WorkshopFactory(programme=world.programme)
+    a = ws.agenda_item_add(workshop=workshop, title="A", minutes=10)
+    b = ws.agenda_item_add(workshop=workshop, title="B", minutes=20)
+    c = ws.agenda_item_add(workshop=workshop, title="C", minutes=30)
+    ws.agenda_item_move(item=c, direction="up")
+    assert [i.title for i in workshop.agenda.all()] == ["A", "C", "B"]
+    ws.agenda_reorder(workshop=workshop, order=[b.pk, a.pk, c.pk])
+    assert [i.title for i in workshop.agenda.all()] == ["B", "A", "C"]
+    with pytest.raises(ValidationError):
+        ws.agenda_reorder(workshop=workshop, order=[a.pk, b.pk])
+    ws.agenda_item_delete(item=a)
+    assert [(i.title, i.position) for i in workshop.agenda.all()] == [("B", 1), ("C", 2)]
+    with pytest.raises(ValidationError) as error:
+        ws.agenda_item_add(workshop=workshop, title="Zu lang", minutes=0)
+    assert "minutes" in error.value.message_dict
+
+
+def test_ideas_are_votable_by_default_decisions_not_and_agenda_items_stay_in_their_workshop(world):
+    workshop = WorkshopFactory(programme=world.programme)
+    idea = ws.output_add(workshop=workshop, kind="idea", text="WLAN am Markt")
+    decision = ws.output_add(workshop=workshop, kind="decision", text="Wir machen es")
+    assert idea.votable and not decision.votable
+    foreign_item = AgendaItemFactory()
+    with pytest.raises(ValidationError) as error:
+        ws.output_add(workshop=workshop, kind="idea", text="x", agenda_item=foreign_item)
+    assert "agenda_item" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        ws.output_add(workshop=workshop, kind="wish", text="x")
+    assert "kind" in error.value.message_dict
+
+
+# --- Dot voting ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def voting(world):
+    workshop = WorkshopFactory(programme=world.programme, dots_per_participant=3, voting_open=True)
+    guest = GuestFactory(workshop=workshop)
+    ideas = [IdeaFactory(workshop=workshop) for _ in range(3)]
+    return workshop, guest, ideas
+
+
+def test_a_participant_may_stack_dots_but_never_more_than_n(voting):
+    _workshop, guest, (a, b, _c) = voting
+    ws.vote_cast(participant=guest, output=a, dots=2)
+    ws.vote_cast(participant=guest, output=a)
+    assert Vote.objects.get(participant=guest, output=a).dots == 3
+    with pytest.raises(ValidationError) as error:
+        ws.vote_cast(participant=guest, output=b)
+    assert "dots" in error.value.message_dict
+    ws.vote_remove(participant=guest, output=a)
+    ws.vote_cast(participant=guest, output=b)
+    assert dict(Vote.objects.filter(participant=guest).values_list("output_id", "dots")) == {a.pk: 2, b.pk: 1}
+
+
+def test_one_request_cannot_place_more_dots_than_the_participant_has(voting):
+    _workshop, guest, (a, _b, _c) = voting
+    with pytest.raises(ValidationError):
+        ws.vote_cast(participant=guest, output=a, dots=4)
+    for dots in (0, -1, True):
+        with pytest.raises(ValidationError):
+            ws.vote_cast(participant=guest, output=a, dots=dots)
+    assert not Vote.objects.exists()
+
+
+def test_voting_on_another_workshops_output_is_refused(voting):
+    _workshop, guest, _ideas = voting
+    foreign = IdeaFactory()  # another workshop (another programme)
+    with pytest.raises(ValidationError) as error:
+        ws.vote_cast(participant=guest, output=foreign)
+    assert "output" in error.value.message_dict
+    assert not Vote.objects.exists()
+
+
+def test_voting_is_refused_while_closed_and_on_outputs_not_open_for_voting(voting):
+    workshop, guest, (a, _b, _c) = voting
+    decision = ws.output_add(workshop=workshop, kind="decision", text="Beschluss")
+    with pytest.raises(ValidationError):
+        ws.vote_cast(participant=guest, output=decision)
+    ws.workshop_set_voting(workshop=workshop, open=False)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        ws.vote_cast(participant=guest, output=a)
+    assert error.value.message_dict == {"output": ["Voting is closed."]}
+    assert not Vote.objects.exists()
+
+
+def test_a_forged_or_removed_participant_cannot_vote(voting):
+    _workshop, guest, (a, _b, _c) = voting
+    other_guest = GuestFactory()  # a participant of another workshop
+    with pytest.raises(ValidationError):
+        ws.vote_cast(participant=other_guest, output=a)
+    ghost = GuestFactory.build(workshop=a.workshop, pk=987654)  # never saved
+    with pytest.raises(ValidationError):
+        ws.vote_cast(participant=ghost, output=a)
+    ws.participant_remove(participant=guest)
+    with pytest.raises(ValidationError):
+        ws.vote_cast(participant=guest, output=a)
+    assert not Vote.objects.exists()
+
+
+def test_removing_a_dot_that_was_never_placed_is_refused(voting):
+    _workshop, guest, (a, _b, _c) = voting
+    with pytest.raises(ValidationError):
+        ws.vote_remove(participant=guest, output=a)
+
+
+def test_results_sum_dots_per_output_in_the_database_and_anonymous_voting_hides_who(voting):
+    workshop, guest, (a, b, c) = voting
+    second = GuestFactory(workshop=workshop)
+    ws.vote_cast(participant=guest, output=b, dots=2)
+    ws.vote_cast(participant=second, output=b)
+    ws.vote_cast(participant=second, output=a, dots=2)
+    results = list(ws.workshop_results(workshop))
+    assert [(o.pk, o.total_dots, o.voter_count) for o in results] == [
+        (b.pk, 3, 2),
+        (a.pk, 2, 1),
+        (c.pk, 0, 0),
+    ]
+    assert {v.participant.name for v in ws.votes_by_output(workshop)[b.pk]} == {guest.name, second.name}
+    workshop.anonymous_voting = True
+    workshop.save()
+    assert ws.votes_by_output(workshop) == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_of_one_participant_cannot_stuff_the_vote():
+    """Eight threads each try to place two dots at once; the row lock lets at most three dots through."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race only exists on PostgreSQL")
+    workshop = WorkshopFactory(dots_per_participant=3)
+    guest = GuestFactory(workshop=workshop)
+    ideas = [IdeaFactory(workshop=workshop) for _ in range(4)]
+    barrier = threading.Barrier(8)
+    outcomes = []
+
+    def attempt(index):
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait(timeout=10)
+            ws.vote_cast(participant=guest, output=ideas[index % 4], dots=1 + index % 2)
+            outcomes.append("ok")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    placed = sum(Vote.objects.filter(participant=guest).values_list("dots", flat=True))
+    assert placed <= 3
+    assert "refused" in outcomes
+
+
+# --- Guest links --------------------------------------------------------------------------------------------------
+
+
+def test_a_guest_link_finds_its_guest_and_a_tampered_or_foreign_link_finds_nobody(world):
+    from django.core import signing
+
+    guest = GuestFactory(workshop=WorkshopFactory(programme=world.programme))
+    token = ws.guest_token(guest)
+    assert ws.guest_from_token(token) == guest
+    import re
+
+    assert re.fullmatch(r"[A-Za-z0-9_-]{1,128}", token)
+    assert ws.guest_from_token(token[:-2] + ("AA" if token[-2:] != "AA" else "BB")) is None
+    assert ws.guest_from_token("not-a-token") is None
+    # signed with another salt (e.g. another feature's token) → nobody
+    import base64
+
+    other = signing.dumps({"w": guest.workshop_id, "p": guest.pk}, salt="something-else")
+    assert ws.guest_from_token(base64.urlsafe_b64encode(other.encode()).decode().rstrip("=")) is None
+    # the participant moved to another workshop id in the payload → nobody
+    forged = signing.dumps({"w": guest.workshop_id + 1, "p": guest.pk}, salt=ws.GUEST_SALT)
+    assert ws.guest_from_token(base64.urlsafe_b64encode(forged.encode()).decode().rstrip("=")) is None
+    # a member's participant row has no guest link
+    member = ws.participant_add(workshop=guest.workshop, user=world.user("member"))
+    assert ws.guest_from_token(ws.guest_token(member)) is None
+
+
+# --- Conversions ----------------------------------------------------------------------------------------------------
+
+
+def test_the_three_phase_apps_register_their_conversions():
+    assert {c.kind for c in ws.workshop_conversions.all()} >= {"finding", "measure", "milestone"}
+
+
+def test_an_idea_becomes_a_measure_that_keeps_the_dots_and_points_back(voting, world):
+    workshop, guest, (a, _b, _c) = voting
+    ws.vote_cast(participant=guest, output=a, dots=2)
+    measure = ws.output_convert(output=a, kind="measure", user=world.user("member"))
+    assert isinstance(measure, Measure)
+    assert measure.programme == world.programme and measure.vote_count == 2
+    assert workshop.title in measure.description
+    a.refresh_from_db()
+    assert (a.converted_kind, a.converted_id) == ("measure", measure.pk)
+    assert a.converted_at is not None
+    assert ws.output_target_url(a).endswith(f"/konzeption/measures/{measure.pk}/")
+    with pytest.raises(ValidationError):
+        ws.output_convert(output=a, kind="finding", user=world.user("member"))
+    assert Finding.objects.count() == 0
+
+
+def test_an_idea_becomes_a_finding_with_the_workshop_as_evidence(voting, world):
+    workshop, _guest, (a, _b, _c) = voting
+    finding = ws.output_convert(output=a, kind="finding", user=world.user("member"), priority="high")
+    assert finding.statement == a.text and finding.priority == "high"
+    evidence = finding.evidence.get()
+    assert evidence.kind == Evidence.Kind.WORKSHOP
+    assert evidence.snapshot["workshop_id"] == workshop.pk and evidence.snapshot["output_id"] == a.pk
+    assert workshop.title in evidence.label
+    assert f"/findings/{finding.pk}/" in ws.output_target_url(WorkshopOutput.objects.get(pk=a.pk))
+
+
+def test_an_action_item_becomes_a_milestone_of_a_measure_in_implementation(world):
+    workshop = WorkshopFactory(programme=world.programme)
+    action = ws.output_add(
+        workshop=workshop,
+        kind="action",
+        text="Daten beim Tiefbauamt anfragen",
+        owner="Jonas",
+        due=date(2027, 1, 15),
+    )
+    measure = concept_services.measure_create(programme=world.programme, title="Stadtplan")
+    Measure.objects.filter(pk=measure.pk).update(status=Measure.Status.IMPLEMENTATION)
+    measure.refresh_from_db()
+    milestone = ws.output_convert(
+        output=action, kind="milestone", user=world.user("member"), measure=measure, start=date(2027, 1, 1)
+    )
+    assert isinstance(milestone, Milestone)
+    assert (milestone.measure, milestone.owner, milestone.due) == (measure, "Jonas", date(2027, 1, 15))
+    assert f"/plan/{measure.pk}/milestones/{milestone.pk}/" in ws.output_target_url(
+        WorkshopOutput.objects.get(pk=action.pk)
+    )
+
+
+def test_a_milestone_needs_a_measure_of_the_same_programme_and_nothing_is_kept_on_failure(world):
+    workshop = WorkshopFactory(programme=world.programme)
+    action = ws.output_add(workshop=workshop, kind="action", text="Etwas tun")
+    foreign = concept_services.measure_create(programme=world.other_programme, title="Fremd")
+    with pytest.raises(ValidationError) as error:
+        ws.output_convert(output=action, kind="milestone", user=None, measure=foreign)
+    assert "measure" in error.value.message_dict
+    idea_measure = concept_services.measure_create(programme=world.programme, title="Noch eine Idee")
+    with pytest.raises(ValidationError):  # not in implementation
+        ws.output_convert(output=action, kind="milestone", user=None, measure=idea_measure)
+    action.refresh_from_db()
+    assert action.converted_kind == "" and not Milestone.objects.exists()
+
+
+def test_an_unknown_conversion_is_refused(voting):
+    _workshop, _guest, (a, _b, _c) = voting
+    with pytest.raises(ValidationError):
+        ws.output_convert(output=a, kind="business_case", user=None)
+
+
+def test_a_conversion_registered_by_another_app_is_used_without_the_hub_knowing_it(voting, monkeypatch):
+    _workshop, _guest, (a, _b, _c) = voting
+    created = []
+
+    class Target:
+        pk = 4711
+
+    def convert(output, user, **data):
+        created.append((output.pk, data))
+        return Target()
+
+    monkeypatch.setattr(ws.workshop_conversions, "_conversions", dict(ws.workshop_conversions._conversions))
+    ws.workshop_conversions.register("poster", "poster", convert, url=lambda programme, pk: f"/poster/{pk}/")
+    ws.output_convert(output=a, kind="poster", user=None, colour="red")
+    assert created == [(a.pk, {"colour": "red"})]
+    assert ws.output_target_url(a) == "/poster/4711/"
+
+
+# --- iCalendar --------------------------------------------------------------------------------------------------------
+
+
+def test_the_invitation_parses_as_icalendar_with_times_in_utc_and_the_agenda(world):
+    workshop = ws.workshop_create(
+        programme=world.programme,
+        template="k_journey_walk",
+        starts_at=START,
+        place="Rathaus, Saal 2",
+        facilitator="Petra Lehmann",
+    )
+    member = ws.participant_add(workshop=workshop, user=world.user("member"))
+    ws.participant_add(workshop=workshop, name="Gast", email="gast@example.org")
+    body = ws.workshop_ics(
+        workshop,
+        agenda=list(workshop.agenda.all()),
+        participants=list(workshop.participants.all()),
+        url="https://example.org/w",
+        host="example.org",
+    )
+    calendar = Calendar.from_ical(body)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    event = events[0]
+    assert str(event["UID"]) == f"workshop-{workshop.pk}@example.org"
+    assert event["DTSTAMP"].dt.tzinfo is not None
+    assert event["DTSTART"].dt == START.astimezone(UTC)
+    assert event["DTEND"].dt == workshop.ends_at.astimezone(UTC)
+    assert event["DTSTART"].dt.utcoffset() == timedelta(0)
+    assert str(event["SUMMARY"]) == workshop.title
+    assert str(event["LOCATION"]) == "Rathaus, Saal 2"
+    description = str(event["DESCRIPTION"])
+    for item in workshop.agenda.all():
+        assert item.title in description
+    attendees = event.get("ATTENDEE")
+    attendees = attendees if isinstance(attendees, list) else [attendees]
+    assert [str(a) for a in attendees] == [f"mailto:{member.email}"]  # guests' addresses stay out
+
+
+def test_an_online_workshop_has_its_link_as_location(world):
+    workshop = WorkshopFactory(programme=world.programme, place="", online_url="https://meet.example.org/x")
+    event = Calendar.from_ical(
+        ws.workshop_ics(workshop, agenda=[], participants=[], url="https://example.org", host="example.org")
+    ).walk("VEVENT")[0]
+    assert str(event["LOCATION"]) == "https://meet.example.org/x"
+
+
+def test_only_people_with_a_role_take_part_by_account(world):
+    stakeholder_workshop = WorkshopFactory(programme=world.programme)
+    participant = ws.participant_add(workshop=stakeholder_workshop, user=world.user("stakeholder"))
+    assert participant.user == world.user("stakeholder")
+    outsider = MembershipFactory(role=Role.MEMBER).user
+    with pytest.raises(ValidationError):
+        ws.participant_add(workshop=stakeholder_workshop, user=outsider)
+
+
+# --- Demo data --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_city_has_a_past_and_a_coming_workshop_and_seeding_twice_changes_nothing(monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from programmes.demo import registered_demo_steps
+    from programmes.demo_workshops import seed_workshops
+    from programmes.models import Workshop
+
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    monkeypatch.delenv("DEMO_SUPERUSER", raising=False)
+    from concept.demo import seed_concept
+
+    steps = registered_demo_steps()
+    assert steps.index(seed_workshops) > steps.index(seed_concept)  # the measures exist first
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    workshops = list(Workshop.objects.filter(programme__slug="digitale-innenstadt").order_by("starts_at"))
+    assert len(workshops) == 2
+    past, coming = workshops
+    now = timezone.now()
+    assert past.ends_at < now < coming.starts_at <= now + timedelta(days=40)
+    assert past.phase == "konzeption" and past.agenda.count() >= 4
+    assert past.participants.count() == 5 and past.participants.filter(user=None).count() == 3
+    assert Vote.objects.filter(output__workshop=past).count() >= 5
+    kinds = set(past.outputs.values_list("kind", flat=True))
+    assert kinds == {"idea", "decision", "action"}
+    converted = past.outputs.get(converted_kind="measure")
+    measure = Measure.objects.get(pk=converted.converted_id)
+    assert measure.programme == past.programme and measure.vote_count > 0
+    assert coming.agenda.exists() and coming.participants.exists()

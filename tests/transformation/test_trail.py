@@ -1,0 +1,265 @@
+"""The evidence trail of a measure, the retrospectives pages and the phase decisions on the timeline."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from concept import services as concept_services
+from evaluation import services as evaluation_services
+from programmes import services as programme_services
+from programmes.models import Phase, Programme
+from tests.permissions import FORBIDDEN, NOT_FOUND, OK, REDIRECT, check_matrix
+from tests.transformation.factories_kpis import KPIFactory, MeasurementFactory
+from transformation import retrospectives, services
+from transformation.models import Report, Retrospective
+
+VIEWERS = {
+    "anonymous": REDIRECT,
+    "stakeholder": OK,
+    "member": OK,
+    "lead": OK,
+    "other_lead": NOT_FOUND,
+    "org_admin": OK,
+}
+EDITORS = {**VIEWERS, "stakeholder": FORBIDDEN}
+
+
+def t(name, programme, **kwargs):
+    return reverse(f"programmes:transformation:{name}", kwargs={**programme.url_kwargs, **kwargs})
+
+
+def build_story(world, measure, n):
+    """n findings with evidence, n milestones, a business case, a KPI with values and a report."""
+    programme = world.programme
+    for i in range(n):
+        finding = evaluation_services.finding_create(programme=programme, statement=f"Befund {i}")
+        evaluation_services.evidence_add(finding=finding, kind="workshop", label=f"Workshop {i}")
+        measure.findings.add(finding)
+    concept_services.feasibility_update(
+        measure=measure, organisation_verdict="feasible", organisation_reasoning="Stadtmarketing betreibt es"
+    )
+    provider = concept_services.provider_create(measure=measure, name="Parkdaten GmbH")
+    concept_services.feasibility_update(measure=measure, chosen_provider=provider)
+    case = services.business_case_create(
+        programme=programme, measure=measure, horizon_years=5, price_basis_year=2026, title="Parkleitsystem"
+    )
+    services.line_add(
+        case=case,
+        side="cost",
+        kind="investment",
+        category="hardware",
+        year=0,
+        amount=Decimal("100000"),
+        label="S",
+    )
+    concept_services.measure_start_implementation(measure=measure)
+    start = date(2026, 1, 1)
+    for i in range(n):
+        services.milestone_create(
+            measure=measure, title=f"Meilenstein {i}", start=start, due=start + timedelta(days=30 + i)
+        )
+    kpi = KPIFactory(programme=programme, code="PARK", name_de="Freie Plätze online")
+    kpi.measures.add(measure)
+    MeasurementFactory(
+        kpi=kpi, period_start=date(2026, 10, 1), period_end=date(2026, 10, 31), value=Decimal("42")
+    )
+    Report.objects.create(
+        programme=programme,
+        title="Bericht Oktober",
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 10, 31),
+        status=Report.Status.SENT,
+        html=f"<p>{measure.title}: 42 freie Plätze</p>",
+    )
+    Report.objects.create(
+        programme=programme,
+        title="Bericht ohne Bezug",
+        period_start=date(2026, 9, 1),
+        period_end=date(2026, 9, 30),
+        status=Report.Status.SENT,
+        html="<p>anderes</p>",
+    )
+    return case
+
+
+def test_every_role_of_the_programme_reads_the_trail(client_as, world, measure):
+    check_matrix(client_as, t("measure_trail", world.programme, measure=measure.pk), VIEWERS)
+
+
+def test_a_measure_of_another_programme_has_no_trail_here(client_as, world):
+    foreign = concept_services.measure_create(programme=world.other_programme, title="Fremd")
+    response = client_as("lead").get(t("measure_trail", world.programme, measure=foreign.pk))
+    assert response.status_code == NOT_FOUND
+
+
+def test_the_trail_tells_the_story_in_order(client_as, world, measure):
+    build_story(world, measure, 2)
+    page = (
+        client_as("stakeholder").get(t("measure_trail", world.programme, measure=measure.pk)).content.decode()
+    )
+    order = [
+        'id="trail-findings"',
+        "Befund 0",
+        "Workshop 0",
+        'id="trail-measure"',
+        'id="trail-priority"',
+        'id="trail-feasibility"',
+        "Stadtmarketing betreibt es",
+        'id="trail-provider"',
+        "Parkdaten GmbH",
+        'id="trail-cases"',
+        "Parkleitsystem v1",
+        'id="trail-milestones"',
+        "Meilenstein 0",
+        'id="trail-kpis"',
+        "PARK",
+        "31.10.2026: 42",
+        'id="trail-reports"',
+        "Bericht Oktober",
+    ]
+    positions = [page.index(marker) for marker in order]
+    assert positions == sorted(positions)
+    assert "Bericht ohne Bezug" not in page
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_trail_query_count_holds_for_one_and_many_rows(
+    client_as, world, measure, n, django_assert_max_num_queries
+):
+    build_story(world, measure, n)
+    client = client_as("lead")
+    with django_assert_max_num_queries(22):
+        response = client.get(t("measure_trail", world.programme, measure=measure.pk))
+    assert response.status_code == OK
+
+
+def test_measure_detail_and_plan_link_to_the_trail(client_as, world, measure):
+    trail = t("measure_trail", world.programme, measure=measure.pk)
+    detail = reverse(
+        "programmes:konzeption:measure_detail", kwargs={**world.programme.url_kwargs, "pk": measure.pk}
+    )
+    assert trail in client_as("member").get(detail).content.decode()
+    assert trail in client_as("member").get(t("plan", world.programme, measure=measure.pk)).content.decode()
+
+
+# --- Retrospectives -----------------------------------------------------------------------------------------
+
+
+RETRO = {
+    "held_on": "2026-11-20",
+    "went_well": "Schnelle erste Erfolge",
+    "to_improve": "Datenlieferung der Parkhäuser",
+    "decision": "scale",
+    "decision_reason": "Nutzung über Ziel",
+}
+
+
+def test_retrospective_pages_matrix(client_as, world):
+    retro = Retrospective.objects.create(
+        programme=world.programme,
+        cycle=1,
+        held_on=date(2026, 1, 1),
+        went_well="a",
+        to_improve="b",
+        decision="adjust",
+    )
+    check_matrix(client_as, t("retrospective_list", world.programme), VIEWERS)
+    check_matrix(client_as, t("retrospective_create", world.programme), EDITORS)
+    check_matrix(client_as, t("retrospective_edit", world.programme, pk=retro.pk), EDITORS)
+
+
+def test_a_member_records_and_edits_the_retrospective_of_the_current_cycle(client_as, world):
+    Programme.objects.filter(pk=world.programme.pk).update(cycle=3)
+    client = client_as("member")
+    response = client.post(t("retrospective_create", world.programme), RETRO)
+    assert response.status_code == 302
+    retro = Retrospective.objects.get()
+    assert (retro.cycle, retro.decision, retro.created_by) == (3, "scale", world.user("member"))
+
+    client.post(t("retrospective_edit", world.programme, pk=retro.pk), {**RETRO, "decision": "adjust"})
+    retro.refresh_from_db()
+    assert retro.decision == "adjust"
+    page = client_as("stakeholder").get(t("retrospective_list", world.programme)).content.decode()
+    assert "Schnelle erste Erfolge" in page
+
+
+def test_an_incomplete_retrospective_shows_field_errors_and_saves_nothing(client_as, world):
+    response = client_as("lead").post(
+        t("retrospective_create", world.programme), {**RETRO, "went_well": "", "held_on": "kein Datum"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() >= {"went_well", "held_on"}
+    assert not Retrospective.objects.exists()
+
+
+def test_a_retrospective_of_another_programme_is_404(client_as, world):
+    foreign = retrospectives.retrospective_create(
+        programme=world.other_programme,
+        created_by=world.user("other_lead"),
+        **{**RETRO, "held_on": date(2026, 11, 20)},
+    )
+    assert (
+        client_as("lead").get(t("retrospective_edit", world.programme, pk=foreign.pk)).status_code
+        == NOT_FOUND
+    )
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_retrospective_list_query_count(client_as, world, n, django_assert_max_num_queries):
+    for i in range(n):
+        Retrospective.objects.create(
+            programme=world.programme,
+            cycle=i + 1,
+            held_on=date(2026, 1, 1),
+            went_well="a",
+            to_improve="b",
+            decision="stop",
+        )
+    client = client_as("lead")
+    with django_assert_max_num_queries(12):
+        assert client.get(t("retrospective_list", world.programme)).status_code == OK
+
+
+# --- Phase decisions on the timeline and the gate page --------------------------------------------------------
+
+
+def test_an_override_is_marked_on_the_timeline_with_its_reason(client_as, world, failing_gate):
+    programme_services.programme_transition(
+        programme=world.programme,
+        user=world.user("lead"),
+        rationale="Ratsbeschluss vom 12. März",
+        override=True,
+    )
+    page = client_as("stakeholder").get(t("timeline", world.programme)).content.decode()
+    assert 'id="phase-decisions"' in page and "is-override" in page
+    assert "Ratsbeschluss vom 12. März" in page
+
+
+def test_the_gate_page_links_every_criterion(client_as, world):
+    Programme.objects.filter(pk=world.programme.pk).update(phase=Phase.TRANSFORMATION)
+    page = (
+        client_as("lead")
+        .get(reverse("programmes:transition", kwargs=world.programme.url_kwargs))
+        .content.decode()
+    )
+    assert page.count('class="criterion-') == 3
+    assert t("retrospective_create", world.programme) in page
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_timeline_query_count_with_many_decisions(client_as, world, n, django_assert_max_num_queries):
+    for i in range(n):
+        world.programme.transitions.create(
+            from_phase="evaluation",
+            to_phase="konzeption",
+            cycle=1,
+            rationale=f"Grund {i}",
+            overridden=bool(i % 2),
+            decided_at=timezone.now() - timedelta(days=i),
+        )
+    client = client_as("lead")
+    with django_assert_max_num_queries(8):
+        assert client.get(t("timeline", world.programme)).status_code == OK
