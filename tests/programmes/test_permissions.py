@@ -11,8 +11,8 @@ import pytest
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from programmes.models import Invitation, Membership, Organisation, Phase, Programme, Role, Stakeholder
 from programmes import urls_workshops
+from programmes.models import Invitation, Membership, Organisation, Phase, Programme, Role, Stakeholder
 from programmes.urls import programme_patterns
 from tests.permissions import FORBIDDEN, NOT_FOUND, OK, REDIRECT, UNAUTHORIZED, check_matrix
 from tests.programmes.factories import MembershipFactory, StakeholderFactory, UserFactory

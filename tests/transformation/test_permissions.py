@@ -8,9 +8,9 @@ from django.db import transaction
 from django.urls import URLPattern, reverse
 
 from tests.permissions import FORBIDDEN, NOT_FOUND, OK, REDIRECT, check_matrix
+from tests.test_permission_coverage import EXTENSION_URLS
 from transformation import services
 from transformation.urls import case_patterns, plan_patterns, transformation_patterns
-from tests.test_permission_coverage import EXTENSION_URLS
 
 pytestmark = pytest.mark.django_db
 
