@@ -394,6 +394,9 @@ class Answer(models.Model):
         return f"{self.question_id}: {self.choice_id or self.number or self.text[:30]}"
 
 
+TALLY_SHARDS = 16
+
+
 class AnswerTally(models.Model):
     """Pre-aggregated answer counts per wave, collection point, question and value, kept up to date on write.
 
@@ -401,6 +404,10 @@ class AnswerTally(models.Model):
     so the unique constraint works the same on every database: ``p<point>`` alone counts the respondents of
     the question, ``…:c<choice>`` a chosen option and ``…:n<number>`` a numeric value. Unsegmented results
     read these few rows instead of scanning every answer; ``services.tallies_rebuild`` recomputes them.
+
+    Each count is spread over ``TALLY_SHARDS`` rows by ``shard`` (the response id modulo the shard count):
+    every submission of a survey adds to the same few dozen counts, and with one row per count concurrent
+    submissions queue behind each other's row locks until commit. Readers sum over the shards.
     """
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
@@ -412,18 +419,21 @@ class AnswerTally(models.Model):
     choice = models.ForeignKey(Choice, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     number = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     slot = models.CharField(max_length=80)
+    shard = models.PositiveSmallIntegerField(default=0)
     count = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("answer tally")
         verbose_name_plural = _("answer tallies")
         constraints = [
-            models.UniqueConstraint(fields=["wave", "question", "slot"], name="answer_tally_unique_slot"),
+            models.UniqueConstraint(
+                fields=["wave", "question", "slot", "shard"], name="answer_tally_unique_slot_shard"
+            ),
             models.CheckConstraint(condition=Q(count__gte=0), name="answer_tally_count_not_negative"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.wave_id}/{self.question_id}/{self.slot}: {self.count}"
+        return f"{self.wave_id}/{self.question_id}/{self.slot}/{self.shard}: {self.count}"
 
 
 class Finding(models.Model):

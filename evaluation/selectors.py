@@ -140,16 +140,18 @@ def survey_collection_points(survey: Survey) -> list[CollectionPoint]:
     return list(survey.collection_points.annotate(response_count=Count("responses")).order_by("name"))
 
 
-def survey_by_token(token: str) -> Survey | None:
-    """The survey of a public link, with the id of its open wave (``open_wave_id``) in the same query."""
+def survey_by_token(token: str, *, with_programme: bool = True) -> Survey | None:
+    """The survey of a public link, with the id of its open wave (``open_wave_id``) in the same query.
+
+    The public API leaves out the programme and organisation (``with_programme=False``): a submission needs
+    neither, and it is the hottest path of the platform.
+    """
     from django.db.models import Subquery
 
     open_wave = Wave.objects.filter(survey=OuterRef("pk"), status=Wave.Status.OPEN).order_by("-number")
+    surveys = Survey.objects.select_related("programme__organisation") if with_programme else Survey.objects
     return (
-        Survey.objects.select_related("programme__organisation")
-        .annotate(open_wave_id=Subquery(open_wave.values("pk")[:1]))
-        .filter(public_token=token)
-        .first()
+        surveys.annotate(open_wave_id=Subquery(open_wave.values("pk")[:1])).filter(public_token=token).first()
     )
 
 

@@ -78,6 +78,13 @@ class RiskWarningSerializer(serializers.Serializer):
     acknowledgement_note = serializers.CharField(allow_blank=True)
 
 
+class AcknowledgementKeySerializer(serializers.Serializer):
+    """The query of a withdrawal: which warning (checked like a body, so e.g. NUL characters get a 400)."""
+
+    rule = serializers.CharField(max_length=80)
+    subject = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+
+
 class AcknowledgeSerializer(serializers.Serializer):
     rule = serializers.CharField(max_length=80)
     subject = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
@@ -250,9 +257,9 @@ class RiskAcknowledgeView(APIView):
         """Withdraw an acknowledgement (leads and members); the warning is open again."""
         programme = _programme(request, pk)
         require(request, "programmes.edit_content", programme)
-        rule = request.query_params.get("rule", "")[:80]
-        subject = request.query_params.get("subject", "")[:80]
-        if not risk_unacknowledge(programme=programme, rule=rule, subject=subject):
+        key = AcknowledgementKeySerializer(data=request.query_params)
+        key.is_valid(raise_exception=True)
+        if not risk_unacknowledge(programme=programme, **key.validated_data):
             raise NotFound(_("There is no such acknowledgement."))
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -167,6 +167,17 @@ def test_acknowledging_needs_a_note_and_a_current_warning(api_as, world, mayor):
     assert not RiskAcknowledgement.objects.exists()
 
 
+def test_withdrawing_checks_its_query_like_a_body(api_as, world):
+    url = api("programme-risk-acknowledge", world.programme)
+    lead = api_as("lead")
+    response = lead.delete(f"{url}?rule=a%00b")  # PostgreSQL refuses NUL characters: a 400, not a 500
+    assert response.status_code == BAD_REQUEST and "rule" in response.json()
+    response = lead.delete(url)
+    assert response.status_code == BAD_REQUEST and "rule" in response.json()
+    response = lead.delete(f"{url}?rule={UNENGAGED_STAKEHOLDER}&subject=stakeholder:1")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
 @pytest.mark.parametrize("count", [1, 50])
 def test_api_query_counts_hold_for_few_and_many(api_as, world, count, django_assert_max_num_queries):
     for i in range(count):
