@@ -195,7 +195,8 @@ class WorkshopVoteInputSerializer(serializers.Serializer):
         max_value=2**63 - 1,
         required=False,
         help_text="Whose dots. Default: the caller's own participant row (leads and members get one on first "
-        "vote). Leads and members may record dots for any participant of the workshop (e.g. paper dots).",
+        "vote). Leads and members may record dots for a guest of the workshop (e.g. paper dots), never for "
+        "a participant with an account.",
     )
 
 
@@ -323,7 +324,10 @@ class WorkshopViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
         participant = WorkshopParticipant.objects.filter(pk=participant_id, workshop=workshop).first()
         if participant is None:
             raise ValidationError({"participant": [gettext("Not a participant of this workshop.")]})
-        if participant.user_id != user.pk:
+        if participant.user_id is not None and participant.user_id != user.pk:
+            # people with an account place their own dots; nobody spends them on their behalf
+            raise PermissionDenied(gettext("People with an account place their own dots."))
+        if participant.user_id is None:
             require(self.request, EDIT, workshop.programme)
         return participant
 

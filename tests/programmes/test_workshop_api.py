@@ -242,6 +242,13 @@ def test_stuffing_through_the_api_fails(api_as, world, workshop):
         == FORBIDDEN
     )
     assert stakeholder.post(url, {"output": idea.pk}, format="json").status_code == CREATED
+    # nobody spends the dots of a participant with an account, not even a lead
+    stakeholder_row = ws.participant_for_user(workshop=workshop, user=world.user("stakeholder"))
+    assert (
+        lead.post(url, {"output": idea.pk, "participant": stakeholder_row.pk}, format="json").status_code
+        == FORBIDDEN
+    )
+    assert Vote.objects.filter(participant=stakeholder_row).count() == 1
     # a closed vote
     ws.workshop_set_voting(workshop=workshop, open=False)
     assert lead.post(url, {"output": idea.pk, "participant": guest.pk}, format="json").status_code == BAD
