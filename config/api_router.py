@@ -45,15 +45,17 @@ for extension in EXTENSIONS:
 
 app_name = "api"
 urlpatterns = [
-    path("", include(router.urls)),
-    path("programmes/<id:programme_pk>/", include(programme_router.urls)),
-    path("surveys/<id:survey_pk>/", include(survey_router.urls)),
-    path("public/surveys/<token:token>/", evaluation_api.PublicSurveyView.as_view(), name="public-survey"),
+    # The public submission endpoint comes first: URL resolution tries patterns in order, and behind the
+    # router's hundred-odd patterns resolving it cost more time than validating a whole response.
     path(
         "public/surveys/<token:token>/responses/",
         evaluation_api.PublicResponseView.as_view(),
         name="public-survey-responses",
     ),
+    path("public/surveys/<token:token>/", evaluation_api.PublicSurveyView.as_view(), name="public-survey"),
+    path("", include(router.urls)),
+    path("programmes/<id:programme_pk>/", include(programme_router.urls)),
+    path("surveys/<id:survey_pk>/", include(survey_router.urls)),
 ]
 for extension in EXTENSIONS:
     urlpatterns += extension.urlpatterns

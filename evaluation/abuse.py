@@ -34,10 +34,16 @@ def rate_limit_exceeded(*, scope: str, ip: str) -> bool:
     if limit <= 0:
         return False
     key = f"evaluation:rate:{scope}:{client_hash(ip or 'unknown')}"
-    cache.add(key, 0, timeout=window)
+    # incr first: a client within its window costs one round trip to the cache, not two
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
+    except ValueError:  # the first attempt of the window (or the key just expired)
+        if cache.add(key, 1, timeout=window):
+            count = 1
+        else:  # another request of the same client created it meanwhile
+            try:
+                count = cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, timeout=window)
+                count = 1
     return count > limit

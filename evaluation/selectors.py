@@ -140,18 +140,34 @@ def survey_collection_points(survey: Survey) -> list[CollectionPoint]:
     return list(survey.collection_points.annotate(response_count=Count("responses")).order_by("name"))
 
 
-def survey_by_token(token: str, *, with_programme: bool = True) -> Survey | None:
-    """The survey of a public link, with the id of its open wave (``open_wave_id``) in the same query.
+def survey_for_submission(token: str) -> Survey | None:
+    """The survey of a public link with only what a submission needs, and ``open_wave_id``, in one query.
 
-    The public API leaves out the programme and organisation (``with_programme=False``): a submission needs
-    neither, and it is the hottest path of the platform.
+    The hottest read of the platform: every public API submission starts here. The SQL is written out
+    because building the equivalent ORM query costs more time in Python than PostgreSQL needs to answer it.
     """
+    survey_table = Survey._meta.db_table
+    wave_table = Wave._meta.db_table
+    surveys = Survey.objects.raw(
+        "SELECT s.id, s.status, s.starts_at, s.ends_at, s.languages, s.updated_at, s.public_token, "  # noqa: S608 - table names from the models
+        f"(SELECT w.id FROM {wave_table} w WHERE w.survey_id = s.id AND w.status = %s "
+        "ORDER BY w.number DESC LIMIT 1) AS open_wave_id "
+        f"FROM {survey_table} s WHERE s.public_token = %s",
+        [Wave.Status.OPEN, token],
+    )
+    return next(iter(surveys), None)
+
+
+def survey_by_token(token: str) -> Survey | None:
+    """The survey of a public link with its programme, and the id of its open wave (``open_wave_id``)."""
     from django.db.models import Subquery
 
     open_wave = Wave.objects.filter(survey=OuterRef("pk"), status=Wave.Status.OPEN).order_by("-number")
-    surveys = Survey.objects.select_related("programme__organisation") if with_programme else Survey.objects
     return (
-        surveys.annotate(open_wave_id=Subquery(open_wave.values("pk")[:1])).filter(public_token=token).first()
+        Survey.objects.select_related("programme__organisation")
+        .annotate(open_wave_id=Subquery(open_wave.values("pk")[:1]))
+        .filter(public_token=token)
+        .first()
     )
 
 

@@ -321,8 +321,9 @@ class PublicSurveySerializer(serializers.Serializer):
 
 
 class PublicResponseSerializer(serializers.Serializer):
+    # No child field: the body is JSON already, and each answer is checked against its question by
+    # services.answers_validate (a JSONField child would serialise every answer once more to check it).
     answers = serializers.DictField(
-        child=serializers.JSONField(),
         help_text=(
             "Answers by question code: a choice code (single choice), a list of choice codes (multiple "
             "choice), a number (grades, Likert, NPS, number) or a text."

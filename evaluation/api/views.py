@@ -564,7 +564,7 @@ class PublicResponseView(APIView):
     def post(self, request, token: str):
         from django.http import Http404
 
-        survey = selectors.survey_by_token(token, with_programme=False)
+        survey = selectors.survey_for_submission(token)
         if survey is None:
             raise Http404
         payload = PublicResponseSerializer(data=request.data)
