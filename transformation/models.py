@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from concept.models import Measure
 from programmes.models import Programme
 
+from .framework_refs import validate_framework_ref
+
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
 MAX_HORIZON = 15
 MAX_RATE = Decimal("0.30")
@@ -405,10 +407,7 @@ class RolloutStage(models.Model):
 # KPIs, measurements and data imports (issue 6)
 # --------------------------------------------------------------------------------------------------------------
 
-FRAMEWORK_REF_VALIDATOR = RegexValidator(
-    r"^[A-Z]{2,4}: [A-Z]{2,4}: [A-Z]{1,4}: \d{1,2}[CA]$",
-    _("Use the framework format DIM: SUBDIM: CAT: nC or nA, for example EC: ICT: PS: 2A."),
-)
+FRAMEWORK_REF_VALIDATOR = validate_framework_ref  # U4SSC KPI numbers, see transformation/framework_refs.py
 KPI_CODE_VALIDATOR = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
     _("Use letters, digits, dot, dash or underscore (at most 40 characters)."),
