@@ -25,7 +25,9 @@ SUB_DIMENSIONS: dict[str, tuple[str, ...]] = {
     "EN": ("EN", "E"),
     "SC": ("EH", "SH"),
 }
-PATTERN = re.compile(r"(?P<dimension>[A-Z]{2}): (?P<sub>[A-Z]{1,3}): (?P<category>[A-Z]{1,3}): [1-9][0-9]?[CA]")
+PATTERN = re.compile(
+    r"(?P<dimension>[A-Z]{2}): (?P<sub>[A-Z]{1,3}): (?P<category>[A-Z]{1,3}): [1-9][0-9]?[CA]"
+)
 
 FORMAT_MESSAGE = _(
     "Enter a U4SSC KPI number: dimension, sub-dimension, category and number with C (core) or A (advanced), "

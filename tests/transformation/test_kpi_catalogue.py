@@ -76,8 +76,13 @@ U4SSC_NUMBERS = {
 
 def test_every_framework_reference_in_the_shipped_catalogue_is_a_valid_u4ssc_number():
     refs = {raw["key"]: raw["framework_ref"] for raw in RAW if raw.get("framework_ref")}
+    invalid = {}
     for key, ref in refs.items():
-        validate_framework_ref(ref)  # raises for a wrong one, naming it below
+        try:
+            validate_framework_ref(ref)
+        except ValidationError as error:
+            invalid[key] = (ref, error.messages)
+    assert invalid == {}
     assert refs == U4SSC_NUMBERS
 
 
