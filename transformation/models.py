@@ -831,10 +831,16 @@ class Report(models.Model):
 
 
 class ReportDelivery(models.Model):
-    """One e-mail of a report to one address; the unique pair keeps a re-run from mailing anyone twice."""
+    """One e-mail of a report to one address; the unique pair keeps a re-run from mailing anyone twice.
+
+    pending → sending (claimed and committed before the mail goes out) → sent, or failed (the mail server
+    refused; tried again). A delivery left in *sending* belongs to a worker that stopped while sending: the
+    e-mail may have gone out, so it is never sent again automatically (at most one e-mail per address).
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending, not confirmed")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
@@ -845,6 +851,7 @@ class ReportDelivery(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("error"), blank=True)
+    claimed_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
