@@ -101,7 +101,7 @@ class KPIForm(forms.ModelForm):
         localized_fields = ["band_low", "band_high", "baseline_value"]
         help_texts = {
             "band_low": _("Only for a target band."),
-            "framework_ref": _("Optional, e.g. a U4SSC code like EC: ICT: PS: 2A."),
+            "framework_ref": _("Optional: the U4SSC KPI number, e.g. EC: ICT: PS: 2A or EC: I: T: 3C."),
             "source_question": _("Optional: a survey question that feeds one value per closed wave."),
             "source_choice": _("Only for a share: the choice whose share is counted."),
         }

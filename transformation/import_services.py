@@ -264,6 +264,21 @@ def data_import_start(*, data_import: DataImport) -> DataImport:
     return data_import
 
 
+def data_import_enqueue_apply(*, data_import: DataImport) -> DataImport:
+    """What the "Import" button and ``POST /api/v1/imports/{id}/apply/`` do: ready → importing, then the task.
+
+    The status moves at once (a second click or request gets a ConflictError); the apply task is queued only
+    after that change is committed, so the worker never finds the import still ready.
+    """
+    from .import_tasks import apply_import
+
+    with transaction.atomic():
+        data_import_start(data_import=data_import)
+        pk = data_import.pk
+        transaction.on_commit(lambda: apply_import.delay(pk))
+    return data_import
+
+
 def data_import_apply(*, data_import: DataImport) -> DataImport:
     """Write every row of a checked file in one transaction (all or nothing); the summary says what changed."""
     if data_import.status == DataImport.Status.READY:

@@ -23,9 +23,10 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -468,6 +469,24 @@ def parse_timestamp(text: str) -> datetime:
     raise ValueError(text)
 
 
+def instant_key(moment: datetime, seen: set) -> datetime:
+    """The instant a counter row stands for, in UTC, for finding two rows of the same hour.
+
+    A timestamp with an offset is that instant (``10:00+01:00`` and ``09:00Z`` are the same hour). One without
+    an offset is local time of the platform's time zone; when a wall time occurs twice (the hour repeated when
+    daylight-saving time ends) and its first occurrence is already in ``seen``, it is the second, later one.
+    """
+    if moment.tzinfo is not None and moment.utcoffset() is not None:
+        return moment.astimezone(UTC)
+    zone = django_timezone.get_default_timezone()
+    first = moment.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if first in seen:
+        second = moment.replace(tzinfo=zone, fold=1).astimezone(UTC)
+        if second != first:
+            return second
+    return first
+
+
 def _add(current: int | None, amount: int) -> int:
     return amount if current is None else current + amount
 
@@ -506,7 +525,7 @@ def _counter(rows, lines: int, result: ParseResult, progress: ProgressCallback |
     i_temperature, i_weather = columns.get("temperature"), columns.get("weather")
     width = max(columns.values()) + 1
     days: dict[tuple[str, date], CounterDay] = {}
-    seen_times: set[tuple[str, str]] = set()
+    seen_times: dict[str, set[datetime]] = {}  # per location: the instants (UTC) of its rows so far
     for number, row in enumerate(rows, start=2):
         if not any(row):
             continue
@@ -561,13 +580,14 @@ def _counter(rows, lines: int, result: ParseResult, progress: ProgressCallback |
                     _("“%(value)s” is not a temperature.") % {"value": row[i_temperature]},
                 )
                 ok = False
-        key_time = (location, raw_time)
-        if key_time in seen_times:
+        instants = seen_times.setdefault(location, set())
+        instant = instant_key(moment, instants)
+        if instant in instants:
             result.add_error(
                 number, names["time"], _("This location already has a row for this time of measurement.")
             )
             continue
-        seen_times.add(key_time)
+        instants.add(instant)
         if not ok:
             continue
         key = (location, moment.date())

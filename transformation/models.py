@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from concept.models import Measure
 from programmes.models import Programme
 
+from .framework_refs import validate_framework_ref
+
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
 MAX_HORIZON = 15
 MAX_RATE = Decimal("0.30")
@@ -405,10 +407,7 @@ class RolloutStage(models.Model):
 # KPIs, measurements and data imports (issue 6)
 # --------------------------------------------------------------------------------------------------------------
 
-FRAMEWORK_REF_VALIDATOR = RegexValidator(
-    r"^[A-Z]{2,4}: [A-Z]{2,4}: [A-Z]{1,4}: \d{1,2}[CA]$",
-    _("Use the framework format DIM: SUBDIM: CAT: nC or nA, for example EC: ICT: PS: 2A."),
-)
+FRAMEWORK_REF_VALIDATOR = validate_framework_ref  # U4SSC KPI numbers, see transformation/framework_refs.py
 KPI_CODE_VALIDATOR = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
     _("Use letters, digits, dot, dash or underscore (at most 40 characters)."),
@@ -832,10 +831,16 @@ class Report(models.Model):
 
 
 class ReportDelivery(models.Model):
-    """One e-mail of a report to one address; the unique pair keeps a re-run from mailing anyone twice."""
+    """One e-mail of a report to one address; the unique pair keeps a re-run from mailing anyone twice.
+
+    pending → sending (claimed and committed before the mail goes out) → sent, or failed (the mail server
+    refused; tried again). A delivery left in *sending* belongs to a worker that stopped while sending: the
+    e-mail may have gone out, so it is never sent again automatically (at most one e-mail per address).
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending, not confirmed")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
@@ -846,6 +851,7 @@ class ReportDelivery(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("error"), blank=True)
+    claimed_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:

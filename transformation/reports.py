@@ -5,8 +5,9 @@ Beat runs ``report_dispatch_due`` (task ``dispatch_due_reports``): it creates th
 latest completed period — the database's unique constraint makes a second run a no-op — and enqueues one
 ``build_and_send_report`` task per new report after the commit. ``report_build`` freezes the figures as of the
 period end into ``Report.data`` and renders HTML (and a PDF when WeasyPrint works) from that data once; a built
-report never changes. ``report_send`` mails every recipient once: one ``ReportDelivery`` per address, marked
-sent row by row, so a retry or a second run mails only those not yet reached.
+report never changes. ``report_send`` mails every recipient at most once: one ``ReportDelivery`` per address,
+claimed (committed) before its e-mail goes out and marked sent after, so a retry or a second run mails only
+those not yet reached, even after a worker died between sending and marking.
 """
 
 import logging
@@ -241,6 +242,8 @@ def archive(queryset: QuerySet[Report]) -> QuerySet[Report]:
         .annotate(
             delivery_count=Count("deliveries"),
             sent_count=Count("deliveries", filter=Q(deliveries__status=ReportDelivery.Status.SENT)),
+            failed_count=Count("deliveries", filter=Q(deliveries__status=ReportDelivery.Status.FAILED)),
+            unconfirmed_count=Count("deliveries", filter=Q(deliveries__status=ReportDelivery.Status.SENDING)),
             has_pdf=ExpressionWrapper(Q(pdf__isnull=False), output_field=BooleanField()),
         )
         .order_by("-period_end", "-created_at", "-id")
@@ -771,12 +774,31 @@ def _message(report: Report, address: str, url: str) -> EmailMultiAlternatives:
     return message
 
 
+RETRYABLE = (ReportDelivery.Status.PENDING, ReportDelivery.Status.FAILED)
+
+
+def _claim(delivery_id: int) -> bool:
+    """pending/failed → sending, in a statement of its own that is committed before the mail goes out.
+
+    Only one run wins the claim (the conditional UPDATE); the claim stays when the worker dies while sending,
+    so a retry or a second run never mails that address again.
+    """
+    return bool(
+        ReportDelivery.objects.filter(pk=delivery_id, status__in=RETRYABLE).update(
+            status=ReportDelivery.Status.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+        )
+    )
+
+
 def report_send(*, report: Report) -> int:
     """E-mail the built report to every recipient not yet reached; returns how many were sent now.
 
-    The deliveries are created once (the recipients as of the first sending). Each one is locked, sent and
-    marked sent in its own transaction, so parallel or repeated runs never mail an address twice. A mail
-    error is recorded on the delivery and raised after the others were tried (the task retries).
+    The deliveries are created once (the recipients as of the first sending). Each pending or failed one is
+    claimed (committed as *sending*) before its e-mail goes out and marked *sent* after; so neither a retry nor
+    a parallel or repeated run mails an address twice, even when a worker dies between sending and marking. A
+    mail error marks the delivery *failed* and is raised after the others were tried (the task retries with
+    backoff and mails only the failed ones). Call it outside a transaction, as the task does: the claim must be
+    committed before sending.
     """
     report = Report.objects.select_related("programme__organisation", "schedule").get(pk=report.pk)
     if (
@@ -789,35 +811,25 @@ def report_send(*, report: Report) -> int:
             ReportDelivery.objects.get_or_create(report=report, email=address)
     url = report_url(report)
     sent, failure = 0, None
-    pending = list(
-        report.deliveries.exclude(status=ReportDelivery.Status.SENT)
-        .order_by("email")
-        .values_list("pk", flat=True)
-    )
-    for pk in pending:
+    todo = list(report.deliveries.filter(status__in=RETRYABLE).order_by("email").values_list("pk", "email"))
+    for pk, email in todo:
+        if not _claim(pk):
+            continue  # another run took it meanwhile
         try:
-            with transaction.atomic():
-                delivery = ReportDelivery.objects.select_for_update().get(pk=pk)
-                if delivery.status == ReportDelivery.Status.SENT:
-                    continue
-                _message(report, delivery.email, url).send()
-                delivery.status = ReportDelivery.Status.SENT
-                delivery.sent_at = timezone.now()
-                delivery.attempts += 1
-                delivery.error = ""
-                delivery.save(update_fields=["status", "sent_at", "attempts", "error"])
-                sent += 1
+            _message(report, email, url).send()
         except Exception as error:  # recorded per address; the first error is raised below for a retry
             ReportDelivery.objects.filter(pk=pk).update(
-                status=ReportDelivery.Status.FAILED, error=str(error)[:1000], attempts=F("attempts") + 1
+                status=ReportDelivery.Status.FAILED, error=str(error)[:1000]
             )
             failure = failure or error
+            continue
+        ReportDelivery.objects.filter(pk=pk).update(
+            status=ReportDelivery.Status.SENT, sent_at=timezone.now(), error=""
+        )
+        sent += 1
     if failure is not None:
         raise failure
-    if (
-        report.deliveries.exists()
-        and not report.deliveries.exclude(status=ReportDelivery.Status.SENT).exists()
-    ):
+    if report.deliveries.exists() and not report.deliveries.filter(status__in=RETRYABLE).exists():
         Report.objects.filter(pk=report.pk).update(
             status=Report.Status.SENT, sent_at=timezone.now(), error=""
         )

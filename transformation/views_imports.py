@@ -4,7 +4,6 @@ from http import HTTPStatus
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -147,11 +146,7 @@ class ImportActionView(ImportMixin, View):
         data_import = self.data_import
         try:
             if self.action == "apply":
-                with transaction.atomic():
-                    import_services.data_import_start(data_import=data_import)
-                    from .import_tasks import apply_import
-
-                    transaction.on_commit(lambda: apply_import.delay(data_import.pk))
+                import_services.data_import_enqueue_apply(data_import=data_import)
             else:
                 import_services.data_import_cancel(data_import=data_import)
                 messages.success(request, _("The import was cancelled; nothing was imported."))

@@ -112,11 +112,14 @@ class KpiDetailView(KpiMixin, TemplateView):
             "band_low": _("Band from"),
             "band_high": _("Band to"),
         }
+        # The path starts with the baseline only when the baseline has a date (kpis.target_path); a baseline
+        # without a date is no point of the path, and the path's first point is then the first target.
+        baseline_on_path = kpi.baseline_value is not None and kpi.baseline_date is not None
         path_rows = [
             {
                 "date": when,
                 "value": value,
-                "label": _("Baseline") if index == 0 and kpi.baseline_value is not None else _("Target"),
+                "label": _("Baseline") if index == 0 and baseline_on_path else _("Target"),
             }
             for index, (when, value) in enumerate(series.path)
             if when != date.min

@@ -106,6 +106,18 @@ def test_upload_validation_errors_are_field_errors(api_as, world, footfall):
         format="multipart",
     )
     assert response.status_code == HTTPStatus.BAD_REQUEST and "kpi" in response.json()
+    unknown = api.post(
+        LIST,
+        {
+            "programme": world.programme.pk,
+            "kind": "counter",
+            "kpi": 999_999,
+            "file": upload("counter_de_latin1.csv"),
+        },
+        format="multipart",
+    )
+    # Another programme's KPI reads exactly like one that does not exist.
+    assert [m.replace(f'"{foreign.pk}"', '"999999"') for m in response.json()["kpi"]] == unknown.json()["kpi"]
     response = api.post(LIST, {"programme": world.programme.pk, "kind": "counter"}, format="multipart")
     assert response.status_code == HTTPStatus.BAD_REQUEST and "file" in response.json()
     assert not DataImport.objects.exists()
@@ -116,7 +128,7 @@ UPLOAD_EXPECTED = {
     "stakeholder": HTTPStatus.FORBIDDEN,
     "member": HTTPStatus.ACCEPTED,
     "lead": HTTPStatus.ACCEPTED,
-    "other_lead": HTTPStatus.FORBIDDEN,
+    "other_lead": HTTPStatus.NOT_FOUND,  # a programme the user holds no role in
     "org_admin": HTTPStatus.ACCEPTED,
 }
 
@@ -136,26 +148,97 @@ def test_upload_permission_matrix(api_as, world, footfall, role, expected):
     assert response.status_code == expected
 
 
+OK, ACCEPTED, UNAUTHORIZED = HTTPStatus.OK, HTTPStatus.ACCEPTED, HTTPStatus.UNAUTHORIZED
+FORBIDDEN, NOT_FOUND = HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND
+# list, retrieve, apply, cancel of an import of the world's programme
 READ_EXPECTED = {
-    "anonymous": (HTTPStatus.UNAUTHORIZED, HTTPStatus.UNAUTHORIZED, HTTPStatus.UNAUTHORIZED),
-    "stakeholder": (HTTPStatus.OK, HTTPStatus.FORBIDDEN, HTTPStatus.FORBIDDEN),
-    "member": (HTTPStatus.OK, HTTPStatus.OK, HTTPStatus.ACCEPTED),
-    "lead": (HTTPStatus.OK, HTTPStatus.OK, HTTPStatus.ACCEPTED),
-    "other_lead": (HTTPStatus.OK, HTTPStatus.NOT_FOUND, HTTPStatus.NOT_FOUND),
-    "org_admin": (HTTPStatus.OK, HTTPStatus.OK, HTTPStatus.ACCEPTED),
+    "anonymous": (UNAUTHORIZED, UNAUTHORIZED, UNAUTHORIZED, UNAUTHORIZED),
+    "stakeholder": (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    "member": (OK, OK, ACCEPTED, OK),
+    "lead": (OK, OK, ACCEPTED, OK),
+    "other_lead": (OK, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "org_admin": (OK, OK, ACCEPTED, OK),
 }
 
 
 @pytest.mark.parametrize(("role", "expected"), READ_EXPECTED.items())
-def test_list_retrieve_apply_permission_matrix(api_as, world, footfall, role, expected):
+def test_list_retrieve_apply_cancel_permission_matrix(api_as, world, footfall, role, expected):
     data_import = make_import(world, footfall)
+    cancelled = make_import(world, footfall)
     api = api_as(role)
     listed = api.get(LIST)
     assert (listed.status_code, api.get(detail(data_import.pk)).status_code) == expected[:2]
     assert api.post(f"{detail(data_import.pk)}apply/").status_code == expected[2]
+    assert api.post(f"{detail(cancelled.pk)}cancel/").status_code == expected[3]
     if listed.status_code == HTTPStatus.OK:
-        ids = [row["id"] for row in listed.json()["results"]]
-        assert ids == ([data_import.pk] if expected[1] == HTTPStatus.OK else [])
+        ids = {row["id"] for row in listed.json()["results"]}
+        assert ids == ({data_import.pk, cancelled.pk} if expected[1] == HTTPStatus.OK else set())
+    allowed = expected[1] == HTTPStatus.OK
+    data_import.refresh_from_db()
+    cancelled.refresh_from_db()
+    assert (data_import.status, cancelled.status) == (
+        ("importing", "cancelled") if allowed else ("ready", "ready")
+    )
+
+
+@pytest.fixture
+def foreign_import(world):
+    """An import of the other programme (led by other_lead), checked and ready."""
+    kpi = KPIFactory(programme=world.other_programme, code="FOOTFALL", frequency="daily")
+    return make_import(world, kpi, programme=world.other_programme), kpi
+
+
+# retrieve, apply, cancel of the other programme's import; upload into the other programme
+FOREIGN_EXPECTED = {
+    "anonymous": (UNAUTHORIZED, UNAUTHORIZED, UNAUTHORIZED, UNAUTHORIZED),
+    "stakeholder": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "member": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "lead": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "org_admin": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "other_lead": (OK, ACCEPTED, HTTPStatus.CONFLICT, ACCEPTED),  # their own programme
+}
+
+
+@pytest.mark.parametrize(("role", "expected"), FOREIGN_EXPECTED.items())
+def test_another_programmes_import_is_not_found_for_every_role_outside_it(
+    api_as, world, foreign_import, role, expected
+):
+    data_import, kpi = foreign_import
+    api = api_as(role)
+    got = (
+        api.get(detail(data_import.pk)).status_code,
+        api.post(f"{detail(data_import.pk)}apply/").status_code,
+        api.post(f"{detail(data_import.pk)}cancel/").status_code,  # after apply: too late for its lead
+        api.post(
+            LIST,
+            {
+                "programme": world.other_programme.pk,
+                "kind": "counter",
+                "kpi": kpi.pk,
+                "file": upload("counter_de_latin1.csv"),
+            },
+            format="multipart",
+        ).status_code,
+    )
+    assert got == expected
+    if expected[0] == NOT_FOUND:
+        data_import.refresh_from_db()
+        assert data_import.status == "ready"
+        assert DataImport.objects.filter(programme=world.other_programme).count() == 1
+        assert data_import.pk not in {row["id"] for row in api.get(LIST).json()["results"]}
+
+
+def test_an_upload_to_an_unknown_programme_is_not_found_like_a_foreign_one(api_as, world, footfall):
+    api = api_as("lead")
+    payload = {"kind": "counter", "kpi": footfall.pk, "file": upload("counter_de_latin1.csv")}
+    unknown = api.post(LIST, {**payload, "programme": 999_999}, format="multipart")
+    foreign = api.post(
+        LIST, {**payload, "programme": world.other_programme.pk, "file": upload("counter_de_latin1.csv")}
+    )
+    assert unknown.status_code == foreign.status_code == HTTPStatus.NOT_FOUND
+    assert unknown.json() == foreign.json()
+    garbage = api.post(LIST, {**payload, "programme": "x", "file": upload("counter_de_latin1.csv")})
+    assert garbage.status_code == HTTPStatus.BAD_REQUEST and "programme" in garbage.json()
 
 
 def test_list_filters_by_programme_and_status(api_as, world, footfall):

@@ -237,3 +237,44 @@ def test_progress_is_reported_while_a_large_file_is_checked(world, footfall, mon
     checked(world, "counter", upload("big.csv", counter_csv(locations=("A", "B", "C"), days=100)), footfall)
     assert seen[0] == 0 and seen[-1] == 100
     assert any(0 < value < 100 for value in seen)
+
+
+def test_enqueue_apply_starts_once_and_queues_the_task_only_after_commit(
+    world, footfall, django_capture_on_commit_callbacks
+):
+    data_import = checked(world, "counter", upload("counter_de_latin1.csv"), footfall)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        import_services.data_import_enqueue_apply(data_import=data_import)
+    assert DataImport.objects.get(pk=data_import.pk).status == DataImport.Status.IMPORTING
+    assert len(callbacks) == 1 and not FootfallDay.objects.exists()  # nothing written before the commit
+    with pytest.raises(ConflictError), django_capture_on_commit_callbacks(execute=True) as again:
+        import_services.data_import_enqueue_apply(data_import=data_import)
+    assert again == []
+    callbacks[0]()  # the commit: the worker runs the apply task
+    data_import.refresh_from_db()
+    assert data_import.status == DataImport.Status.DONE and FootfallDay.objects.count() == 3
+
+
+def test_the_page_and_the_api_apply_through_the_same_service(
+    client_as, api_as, world, footfall, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    calls = []
+    real = import_services.data_import_enqueue_apply
+
+    def spy(*, data_import):
+        calls.append(data_import.pk)
+        return real(data_import=data_import)
+
+    monkeypatch.setattr(import_services, "data_import_enqueue_apply", spy)
+    by_page = checked(world, "counter", upload("counter_de_latin1.csv"), footfall)
+    by_api = checked(world, "counter", upload("counter_de_latin1.csv"), footfall)
+    page_url = reverse(
+        "programmes:transformation:import_apply", kwargs={**world.programme.url_kwargs, "pk": by_page.pk}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as("member").post(page_url)
+        api_as("member").post(reverse("api:data-import-apply", kwargs={"pk": by_api.pk}))
+    assert calls == [by_page.pk, by_api.pk]
+    assert set(DataImport.objects.values_list("status", flat=True)) == {DataImport.Status.DONE}

@@ -53,7 +53,7 @@ def test_english_counter_export_in_utf8_with_bom_keeps_the_local_day_of_each_off
     result = counter("counter_en_utf8.csv")
     assert result.encoding == "utf-8-sig" and result.errors == []
     days = days_by_key(result)
-    # 2022-06-30 23:00 +0100 is 2022-07-01 00:00 in +0200 but belongs to the 30th in its own offset.
+    # 2022-06-30 23:30 +0100 is 2022-07-01 00:30 in +0200 but belongs to the 30th in its own offset.
     assert days[("Market Square", date(2022, 6, 30))].total == 5
     july = days[("Market Square", date(2022, 7, 1))]
     assert (july.total, july.direction_a, july.direction_b, july.children) == (20, 11, 9, 1)
@@ -108,6 +108,53 @@ def test_a_duplicate_hour_of_a_location_is_an_error():
     )
     result = importers.parse_counter(io.BytesIO(text.encode()), "x.csv")
     assert result.errors[0]["row"] == 3 and result.errors[0]["column"] == "Zeitpunkt der Messung"
+
+
+def parse_rows(*rows: str) -> importers.ParseResult:
+    text = "Lage;Zeitpunkt der Messung;Fußgänger insgesamt\n" + "".join(f"{row}\n" for row in rows)
+    return importers.parse_counter(io.BytesIO(text.encode()), "x.csv")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("2025-03-01T10:00:00+01:00", "2025-03-01T09:00:00Z"),
+        ("2025-03-01 10:00:00 +0100", "2025-03-01T09:00:00+00:00"),
+        ("2025-03-01 10:00:00 +0100", "01.03.2025 10:00"),  # no offset: local time of Europe/Berlin
+        ("2025-07-01 10:00:00 +0200", "2025-07-01 10:00:00"),
+    ],
+)
+def test_the_same_hour_written_differently_is_a_duplicate(first, second):
+    result = parse_rows(f"A;{first};5", f"A;{second};6", f"B;{second};7")
+    assert [(e["row"], e["column"]) for e in result.errors] == [(3, "Zeitpunkt der Messung")]
+    assert result.errors[0]["message"] == "This location already has a row for this time of measurement."
+    assert [(d.location, d.total) for d in result.records] == [("A", 5), ("B", 7)]  # B's hour is its own
+
+
+def test_the_repeated_hour_at_the_end_of_summer_time_is_two_hours_with_offsets():
+    rows = [f"A;2022-10-30 {hour:02d}:00:00 +0200;1" for hour in range(3)]
+    rows += [f"A;2022-10-30 {hour:02d}:00:00 +0100;1" for hour in range(2, 24)]
+    result = parse_rows(*rows)
+    assert result.errors == []
+    assert [(d.date, d.total, d.hours) for d in result.records] == [(date(2022, 10, 30), 25, 25)]
+
+
+def test_the_repeated_hour_at_the_end_of_summer_time_is_two_hours_without_offsets():
+    rows = [f"A;2022-10-30 {hour:02d}:00:00;1" for hour in (0, 1, 2, 2, *range(3, 24))]
+    result = parse_rows(*rows)
+    assert result.errors == []
+    assert [(d.date, d.total, d.hours) for d in result.records] == [(date(2022, 10, 30), 25, 25)]
+    # a third 02:00 is one row too many
+    third = parse_rows(*rows[:4], "A;2022-10-30 02:00:00;1")
+    assert [e["row"] for e in third.errors] == [6]
+
+
+def test_the_same_wall_time_on_the_day_summer_time_starts_is_no_duplicate_of_another_day():
+    result = parse_rows(
+        "A;2022-03-27 01:00:00 +0100;1", "A;2022-03-27 03:00:00 +0200;2", "A;2022-03-28 01:00:00;3"
+    )
+    assert result.errors == []
+    assert [(d.date, d.total) for d in result.records] == [(date(2022, 3, 27), 3), (date(2022, 3, 28), 3)]
 
 
 def test_an_empty_file_is_a_header_error():

@@ -1,12 +1,15 @@
 """The KPI catalogue shipped as data: every entry valid, the required KPIs present, starting a KPI from it."""
 
 import json
+import re
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils import translation
 
 from transformation import catalogue
 from transformation.catalogue import CATALOGUE_PATH, catalogue_entries, catalogue_entry, validate_entry
+from transformation.framework_refs import validate_framework_ref
 from transformation.models import KPI
 
 RAW = json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))
@@ -48,7 +51,103 @@ def test_u4ssc_references_use_the_framework_format(db):
     refs = {e.key: e.framework_ref for e in catalogue_entries() if e.framework_ref}
     assert refs["services_online"] == "EC: ICT: PS: 2A"
     assert refs["realtime_stops"] == "EC: ICT: T: 1C"
-    assert len(refs) >= 10
+    assert len(refs) >= 15
+
+
+# The U4SSC numbers of the catalogue's KPIs as the U4SSC collection methodology and verification manual give them.
+U4SSC_NUMBERS = {
+    "household_internet": "EC: ICT: ICT: 1C",
+    "fixed_broadband": "EC: ICT: ICT: 2C",
+    "wireless_broadband": "EC: ICT: ICT: 3C",
+    "wireless_coverage": "EC: ICT: ICT: 4C",
+    "wifi_hotspots": "EC: ICT: ICT: 5A",
+    "realtime_stops": "EC: ICT: T: 1C",
+    "traffic_monitoring": "EC: ICT: T: 2C",
+    "intersection_control": "EC: ICT: T: 3A",
+    "open_data": "EC: ICT: PS: 1A",
+    "services_online": "EC: ICT: PS: 2A",
+    "e_procurement": "EC: ICT: PS: 3A",
+    "bicycle_network": "EC: I: T: 3C",
+    "modal_share": "EC: I: T: 4C",
+    "shared_bicycles": "EC: I: T: 6A",
+    "shared_vehicles": "EC: I: T: 7A",
+}
+
+
+def test_every_framework_reference_in_the_shipped_catalogue_is_a_valid_u4ssc_number():
+    refs = {raw["key"]: raw["framework_ref"] for raw in RAW if raw.get("framework_ref")}
+    invalid = {}
+    for key, ref in refs.items():
+        try:
+            validate_framework_ref(ref)
+        except ValidationError as error:
+            invalid[key] = (ref, error.messages)
+    assert invalid == {}
+    assert refs == U4SSC_NUMBERS
+
+
+@pytest.mark.parametrize("raw", RAW, ids=[entry["key"] for entry in RAW])
+def test_a_u4ssc_number_named_in_a_definition_is_the_entrys_framework_reference(raw):
+    named = re.findall(r"\b[A-Z]{2}: [A-Z]{1,3}: [A-Z]{1,3}: \d+[CA]\b", raw["definition"])
+    assert set(named) <= {raw.get("framework_ref", "")}
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "EC: ICT: ICT: 1C",
+        "EC: ICT: T: 1C",
+        "EC: I: T: 2A",
+        "EC: P: IN: 1C",
+        "EN: EN: AQ: 1C",
+        "EN: EN: PSN: 2C",
+        "EN: E: E: 1C",
+        "SC: EH: ED: 1C",
+        "SC: SH: SA: 10A",
+    ],
+)
+def test_real_u4ssc_numbers_are_accepted(ref):
+    validate_framework_ref(ref)
+
+
+@pytest.mark.parametrize(
+    ("ref", "words"),
+    [
+        ("ICT 5", "for example EC: ICT: T: 1C"),
+        ("EC: ICT: T: 1", "for example"),  # no core/advanced letter
+        ("EC: ICT: T: 1B", "for example"),
+        ("EC: ICT: T: 01C", "for example"),
+        ("EC: ICT: T: 100C", "for example"),
+        ("EC: ICT: TRAN: 1C", "for example"),
+        ("EC:ICT:T:1C", "for example"),
+        ("ec: ict: t: 1c", "for example"),
+        (" EC: ICT: T: 1C", "for example"),
+        ("EC: ICT: T: 1C\n", "for example"),
+        ("EC: ICT: T: 1C; EN: E: E: 1C", "for example"),
+        ("XX: ICT: T: 1C", "“XX” is not a U4SSC dimension"),
+        ("EC: EN: AQ: 1C", "“EN” is not a sub-dimension of the U4SSC dimension EC: use ICT, P, I."),
+        ("SC: ICT: T: 1C", "use EH, SH"),
+    ],
+)
+def test_garbage_is_rejected_with_a_message_that_says_what_is_wrong(ref, words):
+    assert words in message_for(ref, "en")
+
+
+def message_for(ref: str, language: str) -> str:
+    """The validator's message for ``ref``, read in ``language`` (the messages are lazy)."""
+    with translation.override(language):
+        with pytest.raises(ValidationError) as error:
+            validate_framework_ref(ref)
+        return error.value.messages[0]
+
+
+def test_the_framework_reference_error_is_translated():
+    german, english = message_for("ICT 5", "de"), message_for("ICT 5", "en")
+    assert german != english
+    assert german.startswith("Geben Sie eine U4SSC-KPI-Nummer ein") and "EC: I: T: 2A" in german
+    assert english.startswith("Enter a U4SSC KPI number")
+    sub = message_for("EC: EN: AQ: 1C", "de")
+    assert sub == "„EN“ ist keine Unterdimension der U4SSC-Dimension EC: Verwenden Sie ICT, P, I."
 
 
 def test_an_invalid_entry_is_rejected_with_the_field_named(db):

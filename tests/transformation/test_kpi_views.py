@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 from decimal import Decimal
+from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
@@ -155,6 +156,68 @@ def test_the_detail_page_has_a_chart_with_a_table_and_the_explanation(client_as,
     assert 'id="kpi-explanation"' in html
     assert 'id="measurement-form"' not in html
     assert "<script>" not in html  # no inline script (CSP)
+
+
+class _Table(HTMLParser):
+    """The text of each body row of the table with the given id: a list of cell texts per row."""
+
+    def __init__(self, table_id):
+        super().__init__()
+        self.table_id, self.inside, self.in_body, self.rows, self.cell = table_id, False, False, [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and dict(attrs).get("id") == self.table_id:
+            self.inside = True
+        elif self.inside and tag == "tbody":
+            self.in_body = True
+        elif self.in_body and tag == "tr":
+            self.rows.append([])
+        elif self.in_body and tag in ("th", "td"):
+            self.cell = ""
+
+    def handle_endtag(self, tag):
+        if self.in_body and tag in ("th", "td"):
+            self.rows[-1].append(self.cell.strip())
+            self.cell = None
+        elif tag == "table":
+            self.inside = self.in_body = False
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+def table_rows(html, table_id):
+    parser = _Table(table_id)
+    parser.feed(html)
+    return parser.rows
+
+
+def test_the_target_path_table_labels_the_baseline_and_the_targets(client_as, world, kpi):
+    html = client_as("stakeholder").get(url(world, "kpi_detail", pk=kpi.pk), HTTP_ACCEPT_LANGUAGE="en")
+    assert table_rows(html.content.decode(), "target-path") == [
+        ["01/01/2025", "10", "Baseline"],
+        ["01/01/2026", "20", "Target"],
+    ]
+
+
+def test_a_baseline_without_a_date_does_not_turn_the_first_target_into_the_baseline(client_as, world):
+    kpi = KPIFactory(
+        programme=world.programme,
+        unit="%",
+        baseline_value=Decimal("40"),
+        baseline_date=None,
+        targets=[(date(2026, 6, 30), 50), (date(2026, 12, 31), 60)],
+    )
+    client = client_as("member")
+    english = client.get(url(world, "kpi_detail", pk=kpi.pk), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert table_rows(english, "target-path") == [
+        ["06/30/2026", "50", "Target"],
+        ["12/31/2026", "60", "Target"],
+    ]
+    german = client.get(url(world, "kpi_detail", pk=kpi.pk), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert [row[2] for row in table_rows(german, "target-path")] == ["Ziel", "Ziel"]
+    assert "Ausgangswert" in german  # the baseline itself is still shown among the facts, without a date
 
 
 def test_measurements_are_paginated_newest_first(client_as, world, kpi):

@@ -8,7 +8,7 @@ from django.core import mail
 
 from tests.conftest import ROLES
 from tests.transformation.factories_reports import ReportFactory, ReportScheduleFactory
-from transformation.models import Report, ReportSchedule
+from transformation.models import Report, ReportDelivery, ReportSchedule
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +161,33 @@ def test_lists_run_a_fixed_number_of_queries(api_as, world, schedule, rows, djan
         assert api.get(SCHEDULES).json()["count"] == rows + 1
     with django_assert_max_num_queries(4):
         assert api.get(f"{REPORTS}?programme={world.programme.pk}").json()["count"] == rows
+
+
+def test_the_report_detail_lists_each_recipients_delivery_for_those_who_see_addresses(api_as, world, report):
+    ReportDelivery.objects.create(report=report, email="a@example.org", status="sent", attempts=1)
+    ReportDelivery.objects.create(
+        report=report, email="b@example.org", status="failed", attempts=3, error="550"
+    )
+    ReportDelivery.objects.create(report=report, email="c@example.org", status="sending", attempts=1)
+    body = api_as("member").get(f"{REPORTS}{report.pk}/").json()
+    assert [(d["email"], d["status"], d["attempts"]) for d in body["deliveries"]] == [
+        ("a@example.org", "sent", 1),
+        ("b@example.org", "failed", 3),
+        ("c@example.org", "sending", 1),
+    ]
+    assert body["deliveries"][1]["error"] == "550"
+    assert (body["delivery_count"], body["sent_count"], body["failed_count"], body["unconfirmed_count"]) == (
+        3,
+        1,
+        1,
+        1,
+    )
+    listed = api_as("lead").get(REPORTS).json()["results"][0]
+    assert (listed["sent_count"], listed["failed_count"], listed["unconfirmed_count"]) == (1, 1, 1)
+    assert "deliveries" not in listed
+    # stakeholders read the report, not the addresses it went to
+    stakeholder = api_as("stakeholder").get(f"{REPORTS}{report.pk}/").json()
+    assert stakeholder["deliveries"] is None and stakeholder["delivery_count"] == 3
+    assert (
+        api_as("org_admin").get(f"{REPORTS}{report.pk}/").json()["deliveries"][0]["email"] == "a@example.org"
+    )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from tests.permissions import FORBIDDEN, NOT_FOUND, OK, REDIRECT, check_matrix
 from tests.transformation.factories_kpis import KPIFactory, MeasurementFactory
 from tests.transformation.factories_reports import ReportFactory, ReportScheduleFactory
-from transformation.models import Report, ReportSchedule
+from transformation.models import Report, ReportDelivery, ReportSchedule
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +214,26 @@ def test_only_leads_and_members_try_a_failed_report_again(client_as, world, sche
     stakeholder_page = client_as("stakeholder").get(url(world, "report_detail", report=failed.pk)).content
     assert b"/retry/" in lead_page and b"SMTP down" in lead_page
     assert b"/retry/" not in stakeholder_page and b"SMTP down" not in stakeholder_page
+
+
+def test_the_report_page_shows_each_recipients_delivery_status(client_as, world, report):
+    ReportDelivery.objects.create(report=report, email="a@example.org", status="sent", attempts=1)
+    ReportDelivery.objects.create(report=report, email="b@example.org", status="failed", error="550 refused")
+    ReportDelivery.objects.create(report=report, email="c@example.org", status="sending", attempts=1)
+    page = client_as("lead").get(url(world, "report_detail", report=report.pk), HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert 'id="report-deliveries"' in html
+    assert [(d.email, d.status) for d in page.context["deliveries"]] == [
+        ("a@example.org", "sent"),
+        ("b@example.org", "failed"),
+        ("c@example.org", "sending"),
+    ]
+    assert "failed: 550 refused" in html and "sending, not confirmed" in html
+    stakeholder = client_as("stakeholder").get(url(world, "report_detail", report=report.pk)).content.decode()
+    assert "a@example.org" not in stakeholder and 'id="report-deliveries"' not in stakeholder
+    archive = (
+        client_as("member").get(url(world, "report_archive"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    assert "1 / 3 · 1 failed · 1 not confirmed" in archive
+    german = client_as("member").get(url(world, "report_archive"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "1 / 3 · 1 fehlgeschlagen · 1 nicht bestätigt" in german

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 from decimal import Decimal
-from smtplib import SMTPServerDisconnected
+from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
 
 import pytest
 from django.core import mail
@@ -492,3 +492,114 @@ def test_a_failed_report_tried_again_mails_only_those_not_reached(
     assert len(mail.outbox) == 3
     with pytest.raises(ValidationError):
         reports.report_retry(report=report)
+
+
+# --- At most one e-mail per recipient, even when a worker dies ----------------------------------------------
+
+
+class WorkerDied(BaseException):
+    """The process stops (killed, out of memory): no ``except Exception`` of ours catches it."""
+
+
+class CrashAfterSending(EmailBackend):
+    """The in-memory backend; the worker dies right after the message to one of ``crash_after`` went out."""
+
+    crash_after: set[str] = set()
+
+    def send_messages(self, messages):
+        count = super().send_messages(messages)
+        if any(address in CrashAfterSending.crash_after for m in messages for address in m.to):
+            raise WorkerDied
+        return count
+
+
+class RefusingAddress(EmailBackend):
+    """The in-memory backend, but the mail server refuses every address in ``refused``."""
+
+    refused: set[str] = set()
+
+    def send_messages(self, messages):
+        for message in messages:
+            bad = {a: (550, b"mailbox unavailable") for a in message.to if a in RefusingAddress.refused}
+            if bad:
+                raise SMTPRecipientsRefused(bad)
+        return super().send_messages(messages)
+
+
+def statuses(report):
+    return dict(report.deliveries.values_list("email", "status"))
+
+
+@pytest.mark.django_db
+def test_sending_twice_mails_each_recipient_once(world, team):
+    report = build(team[0])
+    assert reports.report_send(report=report) == 4
+    assert reports.report_send(report=report) == 0
+    assert sorted(a for m in mail.outbox for a in m.to) == recipients(world)
+    assert set(statuses(report).values()) == {"sent"}
+
+
+@pytest.mark.django_db
+def test_a_worker_that_died_after_sending_is_not_followed_by_a_second_email(world, team, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.CrashAfterSending"
+    report = build(team[0])
+    first, *others = recipients(world)
+    CrashAfterSending.crash_after = {first}
+    try:
+        with pytest.raises(WorkerDied):  # the e-mail to the first address left, then the worker died
+            reports.report_send(report=report)
+    finally:
+        CrashAfterSending.crash_after = set()
+    assert [m.to for m in mail.outbox] == [[first]]
+    assert statuses(report) == {first: "sending", **dict.fromkeys(others, "pending")}
+
+    build_and_send_report.delay(report.pk)  # the task comes back (acks_late) on another worker
+
+    assert sorted(a for m in mail.outbox for a in m.to) == recipients(world)  # nobody twice
+    assert statuses(report) == {first: "sending", **dict.fromkeys(others, "sent")}
+    report.refresh_from_db()
+    assert report.status == Report.Status.SENT
+    delivery = report.deliveries.get(email=first)
+    assert delivery.attempts == 1 and delivery.claimed_at is not None and delivery.sent_at is None
+
+
+@pytest.fixture
+def refusing_mail_server(settings, monkeypatch):
+    from config.celery_app import app
+
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingAddress"
+    monkeypatch.setattr(app.conf, "task_eager_propagates", False)  # eager tasks retry inline like a worker
+    yield RefusingAddress
+    RefusingAddress.refused = set()
+
+
+@pytest.mark.django_db
+def test_a_refused_address_is_retried_alone_and_the_others_get_one_email(
+    world, team, refusing_mail_server, django_capture_on_commit_callbacks
+):
+    stakeholder = world.user("stakeholder").email
+    refusing_mail_server.refused = {stakeholder}
+    report = Report.objects.create(
+        programme=world.programme,
+        schedule=team[0],
+        title="März",
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
+    )
+    build_and_send_report.delay(report.pk)
+
+    reached = [a for m in mail.outbox for a in m.to]
+    assert sorted(reached) == sorted(set(recipients(world)) - {stakeholder})  # each once, over six runs
+    refused = report.deliveries.get(email=stakeholder)
+    assert refused.status == "failed" and "mailbox unavailable" in refused.error
+    assert refused.attempts == build_and_send_report.max_retries + 1
+    assert set(report.deliveries.exclude(email=stakeholder).values_list("attempts", flat=True)) == {1}
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED
+
+    refusing_mail_server.refused = set()
+    with django_capture_on_commit_callbacks(execute=True):
+        reports.report_retry(report=report)
+    assert [m.to for m in mail.outbox[len(reached) :]] == [[stakeholder]]
+    report.refresh_from_db()
+    assert report.status == Report.Status.SENT and set(statuses(report).values()) == {"sent"}

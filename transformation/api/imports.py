@@ -3,17 +3,18 @@
 ``POST /api/v1/imports/`` (multipart: programme, kind, kpi, file) stores the file and queues its check; it answers
 202 with the import and its status URL. ``GET /api/v1/imports/{id}/`` shows status, progress, errors, preview and
 summary; ``POST /api/v1/imports/{id}/apply/`` queues the import of a checked file (202). Members, leads and
-organisation admins only; stakeholders see no imports.
+organisation admins only; stakeholders see no imports (403). Another programme's import, and an upload to a
+programme the user holds no role in, answer 404 whatever the user's roles elsewhere.
 """
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -75,7 +76,10 @@ class DataImportSerializer(serializers.ModelSerializer):
 
 
 class DataImportUploadSerializer(serializers.Serializer):
-    programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
+    programme = serializers.PrimaryKeyRelatedField(
+        queryset=Programme.objects.all(),
+        help_text="A programme the user holds a role in; any other id answers 404.",
+    )
     kind = serializers.ChoiceField(choices=DataImport.Kind.choices)
     kpi = serializers.PrimaryKeyRelatedField(
         queryset=KPI.objects.all(),
@@ -86,6 +90,21 @@ class DataImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text="CSV (or XLSX for KPI values); see docs/imports.md for the formats."
     )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            # Another programme and its KPIs read as "does not exist": nothing tells that they do.
+            visible = programmes_visible_to(request.user)
+            fields["programme"].queryset = visible
+            fields["kpi"].queryset = KPI.objects.filter(programme__in=visible)
+        return fields
+
+
+def _programme_not_found(errors: dict) -> bool:
+    """The upload names a programme that does not exist or that the user holds no role in."""
+    return any(getattr(detail, "code", "") == "does_not_exist" for detail in errors.get("programme", []))
 
 
 class DataImportFilter(django_filters.FilterSet):
@@ -141,12 +160,20 @@ class DataImportViewSet(
 
     @extend_schema(
         request={"multipart/form-data": DataImportUploadSerializer},
-        responses={202: DataImportSerializer, 400: OpenApiResponse(description="Invalid upload")},
+        responses={
+            202: DataImportSerializer,
+            400: OpenApiResponse(description="Invalid upload"),
+            403: OpenApiResponse(description="A stakeholder of the programme: no imports."),
+            404: OpenApiResponse(description="No such programme, or one the user holds no role in."),
+        },
     )
     def create(self, request, *args, **kwargs):
         """Upload a file; its check runs in the background. Poll ``status_url`` for progress and preview."""
-        payload = DataImportUploadSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        payload = DataImportUploadSerializer(data=request.data, context=self.get_serializer_context())
+        if not payload.is_valid():
+            if _programme_not_found(payload.errors):
+                raise NotFound
+            raise ValidationError(payload.errors)
         data = payload.validated_data
         programme = data["programme"]
         require(request, EDIT, programme)
@@ -169,13 +196,9 @@ class DataImportViewSet(
     @action(detail=True, methods=["post"])
     def apply(self, request, pk=None):
         """Import a checked file (status ``ready``) in the background, all rows or none."""
-        from ..import_tasks import apply_import
-
         data_import = self.get_object()
         try:
-            with transaction.atomic():
-                import_services.data_import_start(data_import=data_import)
-                transaction.on_commit(lambda: apply_import.delay(data_import.pk))
+            import_services.data_import_enqueue_apply(data_import=data_import)
         except ConflictError as error:
             raise Conflict(error.message) from error
         return self._fresh(data_import, status.HTTP_202_ACCEPTED)

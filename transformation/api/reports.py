@@ -5,7 +5,9 @@
   /api/v1/report-schedules/{id}/send-now/`` creates a manual report of the latest completed period and builds
   and mails it in the background (202).
 - ``/api/v1/reports/``: the archive, read-only, every role of the programme; ``?programme=`` and ``?schedule=``
-  filter. ``GET /api/v1/reports/{id}/download/?format=html|pdf`` returns the frozen snapshot.
+  filter. Each report counts its deliveries (sent, failed, unconfirmed); the detail lists every recipient's
+  delivery status for leads, members and organisation admins (``deliveries`` is null for stakeholders).
+  ``GET /api/v1/reports/{id}/download/?format=html|pdf`` returns the frozen snapshot.
 """
 
 import json
@@ -25,7 +27,7 @@ from programmes.models import Programme, Role
 from programmes.selectors import programmes_visible_to
 
 from .. import reports
-from ..models import Report, ReportSchedule
+from ..models import Report, ReportDelivery, ReportSchedule
 
 EDIT = "programmes.edit_content"
 
@@ -83,11 +85,31 @@ class ReportScheduleSerializer(serializers.ModelSerializer):
         return fields
 
 
+class ReportDeliverySerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = ReportDelivery
+        fields = ["email", "status", "status_label", "attempts", "claimed_at", "sent_at", "error"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "status": {
+                "help_text": "pending, sending (claimed, not confirmed: never sent again automatically), sent "
+                "or failed (tried again with backoff)."
+            },
+            "claimed_at": {"help_text": "When the last sending attempt started."},
+        }
+
+
 class ReportSerializer(serializers.ModelSerializer):
     schedule = serializers.PrimaryKeyRelatedField(read_only=True)
     has_pdf = serializers.BooleanField(read_only=True)
     delivery_count = serializers.IntegerField(read_only=True)
     sent_count = serializers.IntegerField(read_only=True)
+    failed_count = serializers.IntegerField(read_only=True)
+    unconfirmed_count = serializers.IntegerField(
+        read_only=True, help_text="Deliveries whose sending was interrupted (status sending)."
+    )
 
     class Meta:
         model = Report
@@ -107,15 +129,25 @@ class ReportSerializer(serializers.ModelSerializer):
             "has_pdf",
             "delivery_count",
             "sent_count",
+            "failed_count",
+            "unconfirmed_count",
         ]
         read_only_fields = fields
 
 
 class ReportDetailSerializer(ReportSerializer):
     data = serializers.JSONField(read_only=True, help_text="The frozen figures (decimals as strings).")
+    deliveries = ReportDeliverySerializer(
+        source="deliveries_shown",
+        many=True,
+        read_only=True,
+        allow_null=True,
+        help_text="One entry per recipient address; null for stakeholders (addresses are for leads, members "
+        "and organisation admins only).",
+    )
 
     class Meta(ReportSerializer.Meta):
-        fields = [*ReportSerializer.Meta.fields, "data"]
+        fields = [*ReportSerializer.Meta.fields, "deliveries", "data"]
         read_only_fields = fields
 
 
@@ -230,6 +262,8 @@ class ReportViewSet(
     def retrieve(self, request, *args, **kwargs):
         report = self.get_object()
         report.data = Report.objects.values_list("data", flat=True).get(pk=report.pk)
+        may_see_addresses = request.user.has_perm(EDIT, report.programme)
+        report.deliveries_shown = list(report.deliveries.order_by("email")) if may_see_addresses else None
         return Response(ReportDetailSerializer(report).data)
 
     @extend_schema(
