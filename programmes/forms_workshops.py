@@ -3,9 +3,10 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import AgendaItem, Phase, Workshop, WorkshopOutput
-from .workshops import template_choices
+from .workshops import anonymity_is_locked, busiest_participant_dots, template_choices
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -64,8 +65,28 @@ class WorkshopForm(forms.ModelForm):
             max_value=20,
             initial=self.fields["dots_per_participant"].initial or 3,
         )
+        if not creating:
+            self._explain_voting_limits()
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def _explain_voting_limits(self) -> None:
+        """Once dots are placed, the form says what can no longer change (the service enforces it)."""
+        workshop = self.instance
+        busiest = busiest_participant_dots(workshop)
+        if busiest:
+            self.fields["dots_per_participant"].help_text = ngettext(
+                "A participant has already placed %(busiest)s dot: at least %(busiest)s, unless you reset the vote.",
+                "A participant has already placed %(busiest)s dots: at least %(busiest)s, unless you reset the vote.",
+                busiest,
+            ) % {"busiest": busiest}
+        if anonymity_is_locked(workshop):
+            field = self.fields["anonymous_voting"]
+            field.disabled = True
+            field.help_text = _(
+                "Dots have already been placed anonymously, so the voting stays anonymous: switching it off "
+                "would reveal who voted what."
+            )
 
     def clean(self):
         cleaned = super().clean()

@@ -376,6 +376,9 @@ class Workshop(models.Model):
         _("dots per participant"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
     anonymous_voting = models.BooleanField(_("anonymous voting"), default=False)
+    # Set with the first dot placed while the voting is anonymous: from then on anonymity cannot be switched off
+    # again, since that would reveal who voted what (programmes.workshops.vote_cast and workshop_update).
+    anonymity_locked = models.BooleanField(_("anonymity locked"), default=False, editable=False)
     voting_open = models.BooleanField(_("voting open"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -418,6 +421,9 @@ class WorkshopParticipant(models.Model):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail address"), blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    # A guest's personal link is signed with this number; a new link raises it, so the older links stop working.
+    link_version = models.PositiveIntegerField(_("link version"), default=0, editable=False)
+    link_revoked_at = models.DateTimeField(_("link withdrawn"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("participant")

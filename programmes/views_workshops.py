@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -128,10 +129,11 @@ def workshop_page_context(workshop: Workshop, *, request, participant=None, can_
         output.my_dots = placed.get(output.pk, 0)
     participants = list(ws.participants_for(workshop))
     results = sorted(votable, key=lambda output: (-output.total_dots, output.created_at, output.pk))
-    votes = ws.votes_by_output(workshop)
+    votes = ws.votes_by_output(workshop)  # empty for an anonymous vote
     for output in results:
         output.voters = votes.get(output.pk, [])
     return {
+        **ws.voting_progress(workshop, participant_count=len(participants)),
         "workshop": workshop,
         "outputs": outputs,
         "ideas": [o for o in outputs if o.kind == WorkshopOutput.Kind.IDEA],
@@ -139,8 +141,6 @@ def workshop_page_context(workshop: Workshop, *, request, participant=None, can_
         "actions": [o for o in outputs if o.kind == WorkshopOutput.Kind.ACTION],
         "votable": votable,
         "results": results,
-        "dots_placed": sum(output.total_dots for output in results),
-        "dots_available": len(participants) * workshop.dots_per_participant,
         "participants": participants,
         "me": participant,
         "my_dots_left": ws.dots_left(workshop, placed),
@@ -176,18 +176,25 @@ class WorkshopDetailView(WorkshopMixin, TemplateView):
                 or ParticipantForm(candidates=_candidates(self.programme, workshop)),
                 agenda_form=self.forms.get("agenda") or AgendaItemForm(),
                 output_form=self.forms.get("output") or OutputForm(workshop=workshop),
-                guest_links=[
-                    (
-                        participant,
-                        self.request.build_absolute_uri(
-                            reverse("workshop_public:guest", kwargs={"token": ws.guest_token(participant)})
-                        ),
-                    )
-                    for participant in context["participants"]
-                    if participant.user_id is None
-                ],
+                guest_links=guest_links(self.request, workshop, context["participants"]),
+                guest_links_expire_at=ws.guest_link_expires_at(workshop),
             )
         return context
+
+
+def guest_links(request, workshop: Workshop, participants) -> list[dict]:
+    """Each guest's personal link with its state (active, expired, revoked); the address only while it works."""
+    links = []
+    for participant in participants:
+        if participant.user_id is not None:
+            continue
+        state = ws.guest_link_state(participant, workshop=workshop)
+        url = ""
+        if state == ws.GuestLinkState.ACTIVE:
+            token = ws.guest_token(participant)
+            url = request.build_absolute_uri(reverse("workshop_public:guest", kwargs={"token": token}))
+        links.append({"participant": participant, "state": state, "url": url})
+    return links
 
 
 def _candidates(programme, workshop):
@@ -244,6 +251,25 @@ class ParticipantRemoveView(WorkshopPostView):
         participant = get_object_or_404(self.workshop.participants, pk=kwargs["participant"])
         ws.participant_remove(participant=participant)
         return self.done(_("%(name)s no longer takes part.") % {"name": participant.name})
+
+
+class GuestLinkView(WorkshopPostView):
+    """Renew (a new link; older ones stop working) or withdraw a guest's personal link."""
+
+    anchor = "guest-links"
+    action = ""
+
+    def post(self, request, *args, **kwargs):
+        participant = get_object_or_404(
+            self.workshop.participants, pk=kwargs["participant"], user__isnull=True
+        )
+        if self.action == "renew":
+            ws.guest_link_renew(participant=participant)
+            message = _("%(name)s has a new personal link; the old one no longer works.")
+        else:
+            ws.guest_link_revoke(participant=participant)
+            message = _("The personal link of %(name)s was withdrawn.")
+        return self.done(message % {"name": participant.name})
 
 
 class AgendaAddView(WorkshopPostView):
@@ -430,6 +456,25 @@ class VotingToggleView(WorkshopMixin, View):
         return redirect(self.detail_url("voting"))
 
 
+class VotesResetView(WorkshopMixin, View):
+    """Take every dot off again (e.g. before giving fewer dots per participant)."""
+
+    permission_required = EDIT
+
+    def post(self, request, *args, **kwargs):
+        removed = ws.workshop_reset_votes(workshop=self.workshop)
+        messages.success(
+            request,
+            ngettext(
+                "The vote was reset: %(count)s dot was taken off.",
+                "The vote was reset: %(count)s dots were taken off.",
+                removed,
+            )
+            % {"count": removed},
+        )
+        return redirect(self.detail_url("voting"))
+
+
 def _vote(request, participant: WorkshopParticipant, workshop: Workshop) -> str | None:
     """Place or remove one dot as asked in the POST data; returns an error message or None."""
     output_id = parse_id(request.POST.get("output"))
@@ -539,12 +584,31 @@ class IcsView(WorkshopMixin, View):
 
 
 class GuestMixin:
-    @cached_property
-    def participant(self) -> WorkshopParticipant:
-        participant = ws.guest_from_token(self.kwargs["token"])
-        if participant is None:
-            raise Http404
-        return participant
+    """Resolves the token; an unknown link answers 404, an expired or withdrawn one 410 — both with a page that
+    says so, and nothing can be voted through it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        link = ws.guest_link_resolve(kwargs["token"])
+        if not link.usable:
+            return self.invalid_link(request, link)
+        self.participant = link.participant
+        return super().dispatch(request, *args, **kwargs)
+
+    def invalid_link(self, request, link: ws.GuestLink):
+        status = 404 if link.state == ws.GuestLinkState.UNKNOWN else 410
+        response = render(
+            request,
+            "programmes/workshops/guest_link_invalid.html",
+            {"state": link.state, "workshop": link.participant.workshop if link.participant else None},
+            status=status,
+        )
+        if request.htmx:
+            response["HX-Refresh"] = (
+                "true"  # an open guest page reloads and shows why the link stopped working
+            )
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
 
     def context(self, request) -> dict:
         participant = self.participant
@@ -556,6 +620,7 @@ class GuestMixin:
             agenda=list(workshop.agenda.all()),
             vote_url=reverse("workshop_public:guest", kwargs={"token": self.kwargs["token"]}),
             results_url=reverse("workshop_public:guest_results", kwargs={"token": self.kwargs["token"]}),
+            link_expires_at=ws.guest_link_expires_at(workshop),
             public=True,
             may_vote=True,
         )

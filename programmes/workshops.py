@@ -2,8 +2,15 @@
 guest links, the conversion registry, and the minutes/iCalendar exports.
 
 Dot voting: every participant holds ``workshop.dots_per_participant`` dots in total and may stack several on one
-output. ``vote_cast`` locks the participant's row (``SELECT … FOR UPDATE``) inside a transaction before it sums
-the dots already placed, so two requests of the same participant cannot both pass the check.
+output. ``vote_cast`` locks the workshop's row, then the participant's and the output's (``SELECT … FOR UPDATE``)
+inside a transaction before it sums the dots already placed, so two requests of the same participant cannot both
+pass the check, and a change of the workshop (``workshop_update``, which takes the same workshop lock) sees every
+dot placed before it. The dots per participant cannot drop below what a participant has already placed, and once
+a dot was placed in an anonymous vote, anonymity cannot be switched off again (``Workshop.anonymity_locked``).
+Selectors never hand out per-person usage for an anonymous vote.
+
+Guest links: signed tokens carrying the workshop, the participant and the link's version. They stop working
+``WORKSHOP_GUEST_LINK_DAYS`` after the workshop's end, when a lead withdraws them, or when a new link replaces them.
 
 Conversions: the hub must not import the phase apps. A phase app registers what an output can become::
 
@@ -21,13 +28,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, IntegerField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -238,24 +246,85 @@ def workshop_create(*, programme: Programme, created_by=None, template: str = ""
     return workshop
 
 
-def _clean_workshop(workshop: Workshop) -> None:
-    errors = {}
+def _clean_workshop(workshop: Workshop, errors: dict | None = None) -> None:
+    errors = dict(errors or {})
     try:
         workshop.full_clean(exclude=["programme", "created_by"])
     except ValidationError as error:
-        errors.update(error.message_dict)
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
     if workshop.starts_at and workshop.ends_at and workshop.ends_at <= workshop.starts_at:
         errors.setdefault("ends_at", []).append(gettext("The workshop must end after it starts."))
     if errors:
         raise ValidationError(errors)
 
 
+def _lock_workshop(workshop_id: int) -> Workshop | None:
+    """Lock the workshop's row. Every write that depends on the voting rules (a dot, a change of the dots or of
+    anonymity, a reset) takes this lock first, so they are serialised per workshop and see each other's result."""
+    return Workshop.objects.select_for_update(no_key=True).filter(pk=workshop_id).first()
+
+
+def busiest_participant_dots(workshop: Workshop) -> int:
+    """The most dots one participant of the workshop has placed (0 when nobody voted)."""
+    busiest = (
+        Vote.objects.filter(participant__workshop=workshop)
+        .values("participant")
+        .annotate(used=Sum("dots"))
+        .aggregate(most=Max("used"))["most"]
+    )
+    return busiest or 0
+
+
+def anonymity_is_locked(workshop: Workshop) -> bool:
+    """True when anonymous voting can no longer be switched off: dots were placed while it was anonymous."""
+    return workshop.anonymous_voting and (
+        workshop.anonymity_locked or Vote.objects.filter(output__workshop=workshop).exists()
+    )
+
+
+def _voting_rule_errors(locked: Workshop, fields: dict) -> dict:
+    """Changes that would break votes already placed: fewer dots than a participant used, anonymity switched off."""
+    errors: dict[str, list] = {}
+    dots = fields.get("dots_per_participant", locked.dots_per_participant)
+    if isinstance(dots, int) and not isinstance(dots, bool) and 1 <= dots < locked.dots_per_participant:
+        busiest = busiest_participant_dots(locked)
+        if busiest > dots:
+            errors["dots_per_participant"] = [
+                ngettext(
+                    "A participant has already placed %(busiest)s dot, so each participant needs at least "
+                    "%(busiest)s. Reset the vote first to give fewer dots.",
+                    "A participant has already placed %(busiest)s dots, so each participant needs at least "
+                    "%(busiest)s. Reset the vote first to give fewer dots.",
+                    busiest,
+                )
+                % {"busiest": busiest}
+            ]
+    if fields.get("anonymous_voting", True) is False and anonymity_is_locked(locked):
+        errors["anonymous_voting"] = [
+            gettext(
+                "Dots have already been placed anonymously, so the voting stays anonymous: switching it off "
+                "would reveal who voted what."
+            )
+        ]
+    return errors
+
+
 @transaction.atomic
 def workshop_update(*, workshop: Workshop, **fields) -> Workshop:
-    for name, value in _only(fields, WORKSHOP_FIELDS).items():
-        setattr(workshop, name, value)
-    _clean_workshop(workshop)
-    workshop.save()
+    """Change a workshop. Refused per field: fewer dots per participant than someone already placed, and
+    switching anonymous voting off once dots were placed anonymously. Switching it on is always possible."""
+    fields = _only(fields, WORKSHOP_FIELDS)
+    locked = _lock_workshop(workshop.pk)
+    if locked is None:
+        raise ValidationError(gettext("This workshop no longer exists."))
+    errors = _voting_rule_errors(locked, fields)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    _clean_workshop(locked, errors)
+    locked.save()
+    for model_field in Workshop._meta.concrete_fields:
+        setattr(workshop, model_field.attname, getattr(locked, model_field.attname))
     return workshop
 
 
@@ -267,7 +336,21 @@ def workshop_set_voting(*, workshop: Workshop, open: bool) -> Workshop:
 
 
 @transaction.atomic
+def workshop_reset_votes(*, workshop: Workshop) -> int:
+    """Take every dot of the workshop off again (all participants start with all their dots); returns how many
+    dots were removed. An anonymous vote stays anonymous."""
+    if _lock_workshop(workshop.pk) is None:
+        return 0
+    removed = Vote.objects.filter(output__workshop_id=workshop.pk).aggregate(dots=Coalesce(Sum("dots"), 0))[
+        "dots"
+    ]
+    Vote.objects.filter(output__workshop_id=workshop.pk).delete()
+    return removed
+
+
+@transaction.atomic
 def workshop_delete(*, workshop: Workshop) -> None:
+    _lock_workshop(workshop.pk)  # the same lock order as a dot being placed: no deadlock with a running vote
     workshop.delete()
 
 
@@ -320,6 +403,8 @@ def participant_update(*, participant: WorkshopParticipant, **fields) -> Worksho
 
 @transaction.atomic
 def participant_remove(*, participant: WorkshopParticipant) -> None:
+    # lock the row before its dots go: a dot being placed at the same moment then waits instead of deadlocking
+    WorkshopParticipant.objects.select_for_update().filter(pk=participant.pk).first()
     participant.delete()
 
 
@@ -342,26 +427,119 @@ def participant_for_user(*, workshop: Workshop, user, create: bool = False) -> W
 GUEST_SALT = "programmes.workshops.guest-link"
 
 
+class GuestLinkState:
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    UNKNOWN = "unknown"  # forged, altered, of another feature, or the guest was removed
+
+
+@dataclass(frozen=True)
+class GuestLink:
+    """What a guest link token leads to: the guest (when the token is genuine) and whether the link works."""
+
+    participant: WorkshopParticipant | None
+    state: str
+
+    @property
+    def usable(self) -> bool:
+        return self.state == GuestLinkState.ACTIVE
+
+
 def guest_token(participant: WorkshopParticipant) -> str:
-    """A signed token for the guest's personal voting link (URL-safe: letters, digits, ``-`` and ``_``)."""
-    signed = signing.dumps({"w": participant.workshop_id, "p": participant.pk}, salt=GUEST_SALT)
+    """A signed token for the guest's personal voting link (URL-safe: letters, digits, ``-`` and ``_``).
+
+    It carries the workshop, the participant and the link's version; a new link raises the version, so every
+    older token stops working. (Version 0, the first link, is left out, which keeps the first tokens short.)
+    """
+    payload = {"w": participant.workshop_id, "p": participant.pk}
+    if participant.link_version:
+        payload["v"] = participant.link_version
+    signed = signing.dumps(payload, salt=GUEST_SALT)
     return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
 
 
-def guest_from_token(token: str) -> WorkshopParticipant | None:
-    """The guest participant a token was signed for, or None when it is forged, altered or the guest is gone."""
+def guest_link_expires_at(workshop: Workshop):
+    """Guest links stop working ``WORKSHOP_GUEST_LINK_DAYS`` days after the workshop's end (moved with it)."""
+    return workshop.ends_at + timedelta(days=settings.WORKSHOP_GUEST_LINK_DAYS)
+
+
+def guest_link_state(participant: WorkshopParticipant, *, workshop: Workshop | None = None, now=None) -> str:
+    """The state of the guest's current link: active, revoked (withdrawn by a lead) or expired. Pass the
+    workshop when it is at hand (lists), so that no query is needed per guest."""
+    if participant.user_id is not None:
+        return GuestLinkState.UNKNOWN  # people with an account have no guest link
+    if participant.link_revoked_at is not None:
+        return GuestLinkState.REVOKED
+    if (now or timezone.now()) >= guest_link_expires_at(workshop or participant.workshop):
+        return GuestLinkState.EXPIRED
+    return GuestLinkState.ACTIVE
+
+
+def guest_link_resolve(token: str, *, now=None) -> GuestLink:
+    """The guest a token was signed for and whether the link still works.
+
+    UNKNOWN: forged, altered, signed for something else, or the guest is gone. REVOKED: a lead withdrew the link
+    or issued a newer one. EXPIRED: more than ``WORKSHOP_GUEST_LINK_DAYS`` days after the workshop's end.
+    """
     try:
         padded = token + "=" * (-len(token) % 4)
         signed = base64.urlsafe_b64decode(padded.encode()).decode()
         payload = signing.loads(signed, salt=GUEST_SALT)
         workshop_id, participant_id = int(payload["w"]), int(payload["p"])
-    except (ValueError, TypeError, KeyError, UnicodeDecodeError, signing.BadSignature):
-        return None
-    return (
+        version = int(payload.get("v", 0))
+    except (ValueError, TypeError, KeyError, AttributeError, UnicodeDecodeError, signing.BadSignature):
+        return GuestLink(None, GuestLinkState.UNKNOWN)
+    participant = (
         WorkshopParticipant.objects.select_related("workshop__programme__organisation")
         .filter(pk=participant_id, workshop_id=workshop_id, user__isnull=True)
         .first()
     )
+    if participant is None:
+        return GuestLink(None, GuestLinkState.UNKNOWN)
+    if version != participant.link_version:
+        return GuestLink(participant, GuestLinkState.REVOKED)
+    return GuestLink(participant, guest_link_state(participant, now=now))
+
+
+def guest_from_token(token: str) -> WorkshopParticipant | None:
+    """The guest of a token whose link still works; None when it is forged, replaced, withdrawn or expired."""
+    link = guest_link_resolve(token)
+    return link.participant if link.usable else None
+
+
+def _guest_for_link(participant: WorkshopParticipant) -> WorkshopParticipant:
+    locked = WorkshopParticipant.objects.select_for_update().filter(pk=participant.pk).first()
+    if locked is None:
+        raise ValidationError({"participant": gettext("This participant no longer takes part.")})
+    if locked.user_id is not None:
+        raise ValidationError(
+            {"participant": gettext("Only guests have a personal link; people with an account sign in.")}
+        )
+    return locked
+
+
+@transaction.atomic
+def guest_link_renew(*, participant: WorkshopParticipant) -> WorkshopParticipant:
+    """Issue a new personal link for the guest: every older link of theirs stops working. The guest's dots stay."""
+    locked = _guest_for_link(participant)
+    locked.link_version += 1
+    locked.link_revoked_at = None
+    locked.save(update_fields=["link_version", "link_revoked_at"])
+    participant.link_version, participant.link_revoked_at = locked.link_version, None
+    return participant
+
+
+@transaction.atomic
+def guest_link_revoke(*, participant: WorkshopParticipant) -> WorkshopParticipant:
+    """Withdraw the guest's link without issuing a new one (``guest_link_renew`` gives them one again).
+    The guest stays a participant and keeps the dots already placed."""
+    locked = _guest_for_link(participant)
+    if locked.link_revoked_at is None:
+        locked.link_revoked_at = timezone.now()
+        locked.save(update_fields=["link_revoked_at"])
+    participant.link_version, participant.link_revoked_at = locked.link_version, locked.link_revoked_at
+    return participant
 
 
 # --- Agenda -----------------------------------------------------------------------------------------------------
@@ -464,6 +642,8 @@ def output_update(*, output: WorkshopOutput, **fields) -> WorkshopOutput:
 
 @transaction.atomic
 def output_delete(*, output: WorkshopOutput) -> None:
+    # lock the row before its dots go: a dot being placed at the same moment then waits instead of deadlocking
+    WorkshopOutput.objects.select_for_update().filter(pk=output.pk).first()
     output.delete()
 
 
@@ -510,15 +690,16 @@ def vote_cast(*, participant: WorkshopParticipant, output: WorkshopOutput, dots:
     """Put ``dots`` more of the participant's dots on the output.
 
     Refused unless voting is open, the output is votable and in the participant's workshop, and the participant
-    has that many dots left. The participant's row is locked first, so concurrent requests are serialised.
+    has that many dots left. The workshop's row is locked first, then the participant's and the output's, so
+    concurrent dots, a change of the dots per participant and a reset are serialised. The first dot of an
+    anonymous vote locks the anonymity for good.
     """
     if not isinstance(dots, int) or isinstance(dots, bool) or dots < 1:
         raise ValidationError({"dots": gettext("Place at least one dot.")})
-    locked = _lock_participant(participant)
-    workshop = locked.workshop
+    workshop, locked = _lock_for_voting(participant)
     output = _votable_output(workshop, output)
     used = Vote.objects.filter(participant=locked).aggregate(used=Coalesce(Sum("dots"), 0))["used"]
-    left = workshop.dots_per_participant - used
+    left = max(workshop.dots_per_participant - used, 0)
     if dots > left:
         raise ValidationError(
             {
@@ -536,6 +717,8 @@ def vote_cast(*, participant: WorkshopParticipant, output: WorkshopOutput, dots:
         vote.dots += dots
     vote.full_clean()
     vote.save()
+    if workshop.anonymous_voting and not workshop.anonymity_locked:
+        Workshop.objects.filter(pk=workshop.pk).update(anonymity_locked=True)
     return vote
 
 
@@ -544,8 +727,8 @@ def vote_remove(*, participant: WorkshopParticipant, output: WorkshopOutput, dot
     """Take ``dots`` of the participant's dots off the output again (while voting is open)."""
     if not isinstance(dots, int) or isinstance(dots, bool) or dots < 1:
         raise ValidationError({"dots": gettext("Remove at least one dot.")})
-    locked = _lock_participant(participant)
-    output = _votable_output(locked.workshop, output)
+    workshop, locked = _lock_for_voting(participant)
+    output = _votable_output(workshop, output)
     vote = Vote.objects.filter(participant=locked, output=output).first()
     if vote is None:
         raise ValidationError({"output": gettext("There is no dot of yours on this output.")})
@@ -557,20 +740,22 @@ def vote_remove(*, participant: WorkshopParticipant, output: WorkshopOutput, dot
     return vote
 
 
-def _lock_participant(participant: WorkshopParticipant) -> WorkshopParticipant:
+def _lock_for_voting(participant: WorkshopParticipant) -> tuple[Workshop, WorkshopParticipant]:
+    """Lock the workshop's row, then the participant's (always in this order), and read both afresh."""
+    gone = ValidationError({"participant": gettext("This participant no longer takes part.")})
+    workshop = _lock_workshop(participant.workshop_id)
+    if workshop is None:
+        raise gone
     locked = (
-        WorkshopParticipant.objects.select_for_update(of=("self",))
-        .select_related("workshop")
-        .filter(pk=participant.pk)
-        .first()
+        WorkshopParticipant.objects.select_for_update().filter(pk=participant.pk, workshop=workshop).first()
     )
     if locked is None:
-        raise ValidationError({"participant": gettext("This participant no longer takes part.")})
-    return locked
+        raise gone
+    return workshop, locked
 
 
 def _votable_output(workshop: Workshop, output: WorkshopOutput) -> WorkshopOutput:
-    current = WorkshopOutput.objects.filter(pk=output.pk).first()
+    current = WorkshopOutput.objects.select_for_update(no_key=True).filter(pk=output.pk).first()
     if current is None or current.workshop_id != workshop.pk:
         raise ValidationError({"output": gettext("This output belongs to another workshop.")})
     if not workshop.voting_open:
@@ -607,10 +792,12 @@ def workshops_split(programme: Programme, *, now=None) -> tuple[list[Workshop], 
 
 
 def workshop_results(workshop: Workshop):
-    """Votable outputs with their dots summed in the database, most dots first."""
+    """Votable outputs with their dots summed in the database, most dots first. ``voter_count`` (participants
+    with dots on the output) is None for an anonymous vote: only the totals per output are shown then."""
+    voter_count = Value(None, output_field=IntegerField()) if workshop.anonymous_voting else Count("votes")
     return (
         WorkshopOutput.objects.filter(workshop=workshop, votable=True)
-        .annotate(total_dots=Coalesce(Sum("votes__dots"), 0), voter_count=Count("votes"))
+        .annotate(total_dots=Coalesce(Sum("votes__dots"), 0), voter_count=voter_count)
         .order_by("-total_dots", "created_at", "id")
     )
 
@@ -639,7 +826,7 @@ def votes_by_output(workshop: Workshop) -> dict[int, list[Vote]]:
 
 
 def participant_dots(participant: WorkshopParticipant | None) -> dict[int, int]:
-    """output id → dots this participant placed there."""
+    """output id → dots this participant placed there (a participant always sees their own dots)."""
     if participant is None:
         return {}
     return dict(Vote.objects.filter(participant=participant).values_list("output_id", "dots"))
@@ -650,25 +837,33 @@ def dots_left(workshop: Workshop, placed: dict[int, int]) -> int:
 
 
 def participants_for(workshop: Workshop):
+    """The participants with ``dots_used``, the dots each has placed; None for an anonymous vote, where nobody
+    sees who used how many dots (not even leads: that would tell who voted when)."""
+    dots_used = (
+        Value(None, output_field=IntegerField())
+        if workshop.anonymous_voting
+        else Coalesce(Sum("votes__dots"), 0)
+    )
     return (
         WorkshopParticipant.objects.filter(workshop=workshop)
-        .annotate(dots_used=Coalesce(Sum("votes__dots"), 0))
+        .annotate(dots_used=dots_used)
         .order_by("name", "id")
     )
 
 
-def results_summary(workshop: Workshop) -> dict:
-    """Totals for the results panel: dots placed, dots available, participants who voted."""
-    return Vote.objects.filter(output__workshop=workshop).aggregate(
+def voting_progress(workshop: Workshop, *, participant_count: int) -> dict:
+    """Aggregates of the vote, never per person (so also fit for anonymous voting): dots placed and available,
+    and how many participants have placed at least one dot."""
+    summary = Vote.objects.filter(output__workshop=workshop).aggregate(
         placed=Coalesce(Sum("dots"), 0),
         voters=Count("participant", distinct=True),
     )
-
-
-def voting_progress(workshop: Workshop, participant_count: int) -> dict:
-    summary = results_summary(workshop)
-    summary["available"] = participant_count * workshop.dots_per_participant
-    return summary
+    return {
+        "dots_placed": summary["placed"],
+        "dots_available": participant_count * workshop.dots_per_participant,
+        "voters": summary["voters"],
+        "participant_count": participant_count,
+    }
 
 
 def has_account_participants(workshop: Workshop) -> bool:

@@ -289,6 +289,8 @@ LOGGING = {
 
 # --- Domain ---------------------------------------------------------------------------------------
 INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "14"))
+# Workshop guests' personal voting links stop working this many days after the workshop's end
+WORKSHOP_GUEST_LINK_DAYS = int(os.environ.get("WORKSHOP_GUEST_LINK_DAYS", "7"))
 ACCOUNT_ALLOW_SIGNUP = env_bool("ACCOUNT_ALLOW_SIGNUP", True)
 FORM_RENDERER = "config.forms.KernFormRenderer"
 # Public surveys: submissions per client and window (0 switches the limit off, e.g. for load benchmarks)

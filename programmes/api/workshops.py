@@ -1,10 +1,13 @@
 """API: workshops, agenda items, participants, outputs, dot votes, results and conversions.
 
 ``/api/v1/workshops/`` (filter ``programme``, ``phase``) with the actions ``votes``, ``votes/remove``,
-``results``, ``voting`` and ``agenda/reorder``; nested under ``/api/v1/workshops/{workshop_pk}/``:
-``agenda-items/``, ``participants/`` and ``outputs/`` (with ``convert``). Every role of the programme reads;
+``votes/reset``, ``results``, ``voting`` and ``agenda/reorder``; nested under ``/api/v1/workshops/{workshop_pk}/``:
+``agenda-items/``, ``participants/`` (with ``renew-link`` and ``revoke-link``) and ``outputs/`` (with
+``convert``). Every role of the programme reads;
 leads and members write. Services enforce the voting rules, so the API and the pages behave the same.
 """
+
+from datetime import datetime
 
 import django_filters
 from django.db.models import Count
@@ -76,13 +79,23 @@ class WorkshopSerializer(serializers.ModelSerializer):
             "description",
             "dots_per_participant",
             "anonymous_voting",
+            "anonymity_locked",
             "voting_open",
             "agenda",
             "participant_count",
             "output_count",
             "created_at",
         ]
-        read_only_fields = ["id", "cycle", "created_at"]
+        read_only_fields = ["id", "cycle", "anonymity_locked", "created_at"]
+        extra_kwargs = {
+            "anonymous_voting": {
+                "help_text": "Results show only the dots per output. Cannot be switched off once dots were placed "
+                "anonymously (see anonymity_locked); switching it on is always possible."
+            },
+            "anonymity_locked": {
+                "help_text": "True once a dot was placed while the voting was anonymous: it stays anonymous."
+            },
+        }
 
     def get_fields(self):
         fields = super().get_fields()
@@ -97,14 +110,37 @@ class WorkshopSerializer(serializers.ModelSerializer):
 class WorkshopParticipantSerializer(serializers.ModelSerializer):
     is_guest = serializers.SerializerMethodField()
     guest_link = serializers.SerializerMethodField(
-        help_text="The guest's personal voting link (leads and members only; empty for accounts)."
+        help_text="The guest's personal voting link (leads and members only; empty for accounts and while the "
+        "link is expired or withdrawn)."
     )
-    dots_used = serializers.IntegerField(read_only=True)
+    guest_link_state = serializers.SerializerMethodField(
+        help_text="active, expired or revoked (withdrawn or replaced); empty for accounts."
+    )
+    guest_link_expires_at = serializers.SerializerMethodField(
+        help_text="When guest links stop working: WORKSHOP_GUEST_LINK_DAYS after the workshop's end (null for "
+        "accounts)."
+    )
+    dots_used = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Dots this participant placed; null when the voting is anonymous (nobody sees who used how many).",
+    )
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
     class Meta:
         model = WorkshopParticipant
-        fields = ["id", "user", "name", "email", "organisation", "is_guest", "guest_link", "dots_used"]
+        fields = [
+            "id",
+            "user",
+            "name",
+            "email",
+            "organisation",
+            "is_guest",
+            "guest_link",
+            "guest_link_state",
+            "guest_link_expires_at",
+            "dots_used",
+        ]
         read_only_fields = ["id"]
 
     def get_fields(self):
@@ -125,9 +161,26 @@ class WorkshopParticipantSerializer(serializers.ModelSerializer):
     def get_is_guest(self, participant) -> bool:
         return participant.user_id is None
 
+    def _workshop(self, participant) -> Workshop:
+        return self.context.get("workshop") or participant.workshop
+
+    def get_guest_link_state(self, participant) -> str:
+        if participant.user_id:
+            return ""
+        return ws.guest_link_state(participant, workshop=self._workshop(participant))
+
+    def get_guest_link_expires_at(self, participant) -> datetime | None:
+        if participant.user_id:
+            return None
+        return serializers.DateTimeField().to_representation(
+            ws.guest_link_expires_at(self._workshop(participant))
+        )
+
     def get_guest_link(self, participant) -> str:
         request = self.context.get("request")
         if participant.user_id or not self.context.get("can_edit") or request is None:
+            return ""
+        if self.get_guest_link_state(participant) != ws.GuestLinkState.ACTIVE:
             return ""
         return request.build_absolute_uri(
             reverse("workshop_public:guest", kwargs={"token": ws.guest_token(participant)})
@@ -218,7 +271,9 @@ class WorkshopResultSerializer(serializers.Serializer):
     kind = serializers.CharField()
     text = serializers.CharField()
     total_dots = serializers.IntegerField()
-    voter_count = serializers.IntegerField()
+    voter_count = serializers.IntegerField(
+        allow_null=True, help_text="Participants with dots on this output; null when the voting is anonymous."
+    )
     voters = WorkshopVoterSerializer(many=True, help_text="Empty when the voting is anonymous.")
 
 
@@ -227,7 +282,14 @@ class WorkshopResultsSerializer(serializers.Serializer):
     anonymous = serializers.BooleanField()
     dots_per_participant = serializers.IntegerField()
     dots_placed = serializers.IntegerField()
+    dots_available = serializers.IntegerField(help_text="Participants × dots per participant.")
+    participants = serializers.IntegerField(help_text="How many take part.")
+    voters = serializers.IntegerField(help_text="How many participants have placed at least one dot.")
     results = WorkshopResultSerializer(many=True)
+
+
+class WorkshopVotesResetSerializer(serializers.Serializer):
+    removed = serializers.IntegerField(help_text="How many dots were taken off.")
 
 
 class WorkshopConvertInputSerializer(serializers.Serializer):
@@ -380,12 +442,16 @@ class WorkshopViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
         """Dots per votable output, summed in the database, most dots first."""
         workshop = self.get_object()
         outputs = list(ws.workshop_results(workshop))
-        votes = ws.votes_by_output(workshop)
+        votes = ws.votes_by_output(workshop)  # empty when anonymous
+        progress = ws.voting_progress(workshop, participant_count=workshop.participant_count)
         body = {
             "voting_open": workshop.voting_open,
             "anonymous": workshop.anonymous_voting,
             "dots_per_participant": workshop.dots_per_participant,
-            "dots_placed": sum(output.total_dots for output in outputs),
+            "dots_placed": progress["dots_placed"],
+            "dots_available": progress["dots_available"],
+            "participants": progress["participant_count"],
+            "voters": progress["voters"],
             "results": [
                 {
                     "output": output.pk,
@@ -402,6 +468,16 @@ class WorkshopViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
             ],
         }
         return Response(WorkshopResultsSerializer(body).data)
+
+    @extend_schema(request=None, responses=WorkshopVotesResetSerializer)
+    @action(detail=True, methods=["post"], url_path="votes/reset")
+    def votes_reset(self, request, pk=None):
+        """Take every dot of the workshop off again (e.g. before giving fewer dots per participant). An
+        anonymous vote stays anonymous."""
+        workshop = self.get_object()
+        require(request, EDIT, workshop.programme)
+        removed = ws.workshop_reset_votes(workshop=workshop)
+        return Response(WorkshopVotesResetSerializer({"removed": removed}).data)
 
     @extend_schema(request=WorkshopVotingToggleSerializer, responses=WorkshopSerializer)
     @action(detail=True, methods=["post"])
@@ -496,6 +572,30 @@ class ParticipantViewSet(WorkshopNestedMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         self.require_edit()
         ws.participant_remove(participant=instance)
+
+    def _link_action(self, change):
+        participant = self.get_object()
+        self.require_edit()
+        change(participant=participant)
+        return Response(self.get_serializer(self.get_queryset().get(pk=participant.pk)).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: WorkshopParticipantSerializer, 400: OpenApiResponse(description="Not a guest")},
+    )
+    @action(detail=True, methods=["post"], url_path="renew-link")
+    def renew_link(self, request, workshop_pk=None, pk=None):
+        """Issue a new personal link for a guest; every older link of theirs stops working at once."""
+        return self._link_action(ws.guest_link_renew)
+
+    @extend_schema(
+        request=None,
+        responses={200: WorkshopParticipantSerializer, 400: OpenApiResponse(description="Not a guest")},
+    )
+    @action(detail=True, methods=["post"], url_path="revoke-link")
+    def revoke_link(self, request, workshop_pk=None, pk=None):
+        """Withdraw a guest's personal link (until ``renew-link`` issues a new one); the guest's dots stay."""
+        return self._link_action(ws.guest_link_revoke)
 
 
 class OutputFilter(django_filters.FilterSet):

@@ -132,3 +132,58 @@ def test_three_participants_vote_live_and_an_idea_becomes_a_measure(new_page, se
     link.click()
     facilitator.wait_for_url(f"**/konzeption/measures/{measure.pk}/")
     assert "Barrierefreier digitaler Stadtplan" in facilitator.locator("h1").inner_text()
+
+
+def test_an_anonymous_vote_shows_only_totals_and_a_withdrawn_guest_link_stops_at_once(new_page, setup):
+    """Anonymous voting: the facilitator sees the dots per idea and how many voted, never who used how many dots.
+    A guest link withdrawn while the guest's page is open stops working at once: the page reloads and says so."""
+    programme, member, workshop, (plan, wifi, _collect) = setup
+    ws.workshop_update(workshop=workshop, anonymous_voting=True)
+    detail = reverse("programmes:workshop_detail", kwargs={**programme.url_kwargs, "pk": workshop.pk})
+
+    facilitator = new_page()
+    facilitator.on("dialog", lambda dialog: dialog.accept())  # the confirmation of "Withdraw link"
+    sign_in(facilitator, member)
+    goto(facilitator, detail)
+    links = {
+        name: link_path(facilitator.locator(f"#guest-links li:has-text('{name}') a").get_attribute("href"))
+        for name in ("Hanna Vogel", "Murat Yılmaz")
+    }
+
+    hanna = new_page()
+    murat = new_page()
+    goto(hanna, links["Hanna Vogel"])
+    goto(murat, links["Murat Yılmaz"])
+    for expected in ("1", "2"):
+        hanna.locator(f"button[data-vote='{plan.pk}']").click()
+        hanna.locator(f"#my-dots-{plan.pk}").filter(has_text=expected).wait_for()
+    hanna.locator("#dots-left").filter(has_text="1 von 3").wait_for()  # her own dots she still sees
+
+    # The facilitator's panel updates live with totals and the number of voters, and names nobody.
+    dots_cell(facilitator, plan).filter(has_text="2").wait_for(timeout=8_000)
+    facilitator.locator("#results-voters").filter(has_text="1 von 3").wait_for(timeout=8_000)
+    assert "Die Abstimmung ist anonym" in facilitator.locator("#results-summary").inner_text()
+    assert facilitator.locator("#participants .participant-dots").count() == 0
+    assert "Hanna Vogel" not in facilitator.locator("#results").inner_text()
+    check_a11y(facilitator)
+
+    # Withdraw Murat's link while his page is open.
+    facilitator.locator(f"button[data-revoke-link='{murat_id(workshop)}']").click()
+    facilitator.locator(f"#guest-link-{murat_id(workshop)}[data-guest-link-state='revoked']").wait_for()
+    assert links["Murat Yılmaz"] not in facilitator.content()
+    check_a11y(facilitator)
+
+    # His open page reloads with its next poll of the results and now says the link no longer works.
+    murat.locator("#link-invalid[data-state='revoked']").wait_for(timeout=8_000)
+    assert murat.locator(f"button[data-vote='{wifi.pk}']").count() == 0
+    assert "funktioniert nicht mehr" in murat.locator("h1").inner_text()
+    check_a11y(murat)
+    save_artifact(murat, "workshop-guest-link-withdrawn")
+    assert not workshop.participants.get(name="Murat Yılmaz").votes.exists()
+    # Hanna's link still works
+    hanna.locator(f"button[data-vote='{wifi.pk}']").click()
+    hanna.locator(f"#my-dots-{wifi.pk}").filter(has_text="1").wait_for()
+
+
+def murat_id(workshop) -> int:
+    return workshop.participants.get(name="Murat Yılmaz").pk

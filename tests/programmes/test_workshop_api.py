@@ -1,6 +1,7 @@
 """Workshop API: CRUD with the permission matrix, nested agenda/participants/outputs, votes with the same rules
 as the pages, results, conversions, and query counts for 1 and 50 rows."""
 
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
@@ -269,6 +270,129 @@ def test_results_are_summed_and_anonymous_results_name_nobody(api_as, world, wor
     workshop.save()
     body = api_as("stakeholder").get(reverse("api:workshop-results", args=[workshop.pk])).json()
     assert all(r["voters"] == [] for r in body["results"])
+
+
+def test_the_dots_cannot_drop_below_what_a_participant_placed_through_the_api(api_as, workshop):
+    idea = IdeaFactory(workshop=workshop)
+    ws.vote_cast(participant=GuestFactory(workshop=workshop), output=idea, dots=3)
+    detail = reverse("api:workshop-detail", args=[workshop.pk])
+    api = api_as("member")
+    response = api.patch(detail, {"dots_per_participant": 2}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == BAD
+    assert response.json()["dots_per_participant"] == [
+        "A participant has already placed 3 dots, so each participant needs at least 3. "
+        "Reset the vote first to give fewer dots."
+    ]
+    assert api.patch(detail, {"dots_per_participant": 4}, format="json").status_code == OK
+    reset = reverse("api:workshop-votes-reset", args=[workshop.pk])
+    response = api.post(reset, format="json")
+    assert response.status_code == OK and response.json() == {"removed": 3}
+    assert not Vote.objects.exists()
+    response = api.patch(detail, {"dots_per_participant": 1}, format="json")
+    assert response.status_code == OK and response.json()["dots_per_participant"] == 1
+
+
+def test_resetting_the_vote_follows_the_permission_matrix(api_as, workshop):
+    expected = {**READ, "stakeholder": FORBIDDEN, "member": OK, "lead": OK, "org_admin": OK}
+    api_matrix(api_as, "post", reverse("api:workshop-votes-reset", args=[workshop.pk]), expected)
+
+
+def test_an_anonymous_vote_with_dots_stays_anonymous_through_the_api(api_as, workshop):
+    detail = reverse("api:workshop-detail", args=[workshop.pk])
+    api = api_as("lead")
+    body = api.patch(detail, {"anonymous_voting": True}, format="json").json()
+    assert body["anonymous_voting"] is True and body["anonymity_locked"] is False
+    ws.vote_cast(participant=GuestFactory(workshop=workshop), output=IdeaFactory(workshop=workshop))
+    assert api.get(detail).json()["anonymity_locked"] is True
+    response = api.patch(detail, {"anonymous_voting": False}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == BAD
+    assert "stays anonymous" in response.json()["anonymous_voting"][0]
+    # the lock is read only
+    assert api.patch(detail, {"anonymity_locked": False}, format="json").json()["anonymity_locked"] is True
+    assert Workshop.objects.get(pk=workshop.pk).anonymous_voting
+
+
+def test_an_anonymous_vote_tells_the_api_totals_but_no_usage_per_person(api_as, workshop):
+    workshop.anonymous_voting = True
+    workshop.save()
+    a, b = IdeaFactory(workshop=workshop), IdeaFactory(workshop=workshop)
+    first, second = GuestFactory(workshop=workshop), GuestFactory(workshop=workshop)
+    GuestFactory(workshop=workshop)
+    ws.vote_cast(participant=first, output=a, dots=2)
+    ws.vote_cast(participant=second, output=b)
+    for role in ("lead", "stakeholder"):
+        api = api_as(role)
+        participants = api.get(
+            reverse("api:workshop-participant-list", kwargs={"workshop_pk": workshop.pk})
+        ).json()["results"]
+        assert {p["dots_used"] for p in participants} == {None}
+        body = api.get(reverse("api:workshop-results", args=[workshop.pk])).json()
+        assert [(r["output"], r["total_dots"], r["voter_count"], r["voters"]) for r in body["results"]] == [
+            (a.pk, 2, None, []),
+            (b.pk, 1, None, []),
+        ]
+        assert (body["dots_placed"], body["dots_available"], body["participants"], body["voters"]) == (
+            3,
+            9,
+            3,
+            2,
+        )
+    # a participant asking for their own dots still gets them
+    response = api_as("member").post(
+        reverse("api:workshop-votes", args=[workshop.pk]), {"output": a.pk}, format="json"
+    )
+    assert response.json()["dots"] == 1 and response.json()["dots_left"] == 2
+
+
+def test_guest_links_expire_and_are_renewed_or_withdrawn_through_the_api(api_as, world, workshop, settings):
+    settings.WORKSHOP_GUEST_LINK_DAYS = 7
+    guest = GuestFactory(workshop=workshop)
+    detail = reverse("api:workshop-participant-detail", kwargs={"workshop_pk": workshop.pk, "pk": guest.pk})
+    api = api_as("member")
+    body = api.get(detail).json()
+    first_link = body["guest_link"]
+    assert body["guest_link_state"] == "active" and ws.guest_token(guest) in first_link
+    assert body["guest_link_expires_at"].startswith((workshop.ends_at + timedelta(days=7)).date().isoformat())
+
+    revoke = reverse(
+        "api:workshop-participant-revoke-link", kwargs={"workshop_pk": workshop.pk, "pk": guest.pk}
+    )
+    renew = reverse(
+        "api:workshop-participant-renew-link", kwargs={"workshop_pk": workshop.pk, "pk": guest.pk}
+    )
+    body = api.post(revoke, format="json").json()
+    assert body["guest_link_state"] == "revoked" and body["guest_link"] == ""
+    assert ws.guest_from_token(ws.guest_token(guest)) is None
+    body = api.post(renew, format="json").json()
+    assert body["guest_link_state"] == "active" and body["guest_link"] not in ("", first_link)
+
+    member_row = ws.participant_add(workshop=workshop, user=world.user("lead"))
+    member_renew = reverse(
+        "api:workshop-participant-renew-link", kwargs={"workshop_pk": workshop.pk, "pk": member_row.pk}
+    )
+    response = api.post(member_renew, format="json")
+    assert response.status_code == BAD and "participant" in response.json()
+    assert (
+        api.get(
+            reverse(
+                "api:workshop-participant-detail", kwargs={"workshop_pk": workshop.pk, "pk": member_row.pk}
+            )
+        ).json()["guest_link_state"]
+        == ""
+    )
+
+    past = workshop.created_at - timedelta(days=8)  # the workshop ended eight days ago
+    Workshop.objects.filter(pk=workshop.pk).update(starts_at=past, ends_at=past + timedelta(hours=2))
+    body = api.get(detail).json()
+    assert body["guest_link_state"] == "expired" and body["guest_link"] == ""
+
+
+@pytest.mark.parametrize("action", ["renew-link", "revoke-link"])
+def test_renewing_and_withdrawing_guest_links_follow_the_permission_matrix(api_as, workshop, action):
+    guest = GuestFactory(workshop=workshop)
+    name = f"api:workshop-participant-{action}"
+    expected = {**READ, "stakeholder": FORBIDDEN, "member": OK, "lead": OK, "org_admin": OK}
+    api_matrix(api_as, "post", reverse(name, kwargs={"workshop_pk": workshop.pk, "pk": guest.pk}), expected)
 
 
 def test_voting_is_opened_by_editors(api_as, workshop):

@@ -2,6 +2,7 @@
 the polled results partial, conversions, minutes, PDF, .ics and query counts."""
 
 from datetime import timedelta
+from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,8 @@ from programmes import workshops as ws
 from programmes.models import Vote, Workshop, WorkshopOutput, WorkshopParticipant
 from tests.permissions import FORBIDDEN, NOT_FOUND, OK, REDIRECT, check_matrix
 from tests.programmes.factories_workshops import AgendaItemFactory, GuestFactory, IdeaFactory, WorkshopFactory
+
+GONE = HTTPStatus.GONE
 
 VIEWERS = {
     "anonymous": REDIRECT,
@@ -86,6 +89,23 @@ def test_opening_and_closing_the_vote_is_for_editors(client_as, world, workshop)
     check_matrix(
         client_as, url(world, "workshop_voting", pk=workshop.pk), expected, method="post", data={"open": "1"}
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["workshop_votes_reset", "workshop_guest_link_renew", "workshop_guest_link_revoke"]
+)
+def test_resetting_the_vote_and_renewing_or_withdrawing_guest_links_is_for_editors(
+    client_as, world, workshop, name
+):
+    guest = GuestFactory(workshop=workshop)
+    Vote.objects.create(participant=guest, output=IdeaFactory(workshop=workshop), dots=2)
+    kwargs = (
+        {"pk": workshop.pk}
+        if name == "workshop_votes_reset"
+        else {"pk": workshop.pk, "participant": guest.pk}
+    )
+    expected = {**EDITORS_GET, "member": REDIRECT, "lead": REDIRECT, "org_admin": REDIRECT}
+    check_matrix(client_as, url(world, name, **kwargs), expected, method="post")
 
 
 def test_stakeholders_vote_only_when_added_as_participants(client_as, world, workshop):
@@ -190,6 +210,88 @@ def test_a_guest_cannot_place_more_dots_than_allowed_and_sees_why(client, world,
     assert Vote.objects.get(participant=guest).dots == 3
     body = response.content.decode()
     assert 'role="alert"' in body and 'hx-swap-oob="true"' in body
+
+
+def guest_url(participant, name="guest"):
+    return reverse(f"workshop_public:{name}", kwargs={"token": ws.guest_token(participant)})
+
+
+def test_an_expired_guest_link_says_so_politely_and_places_no_dot(client, world, settings):
+    settings.WORKSHOP_GUEST_LINK_DAYS = 7
+    past = timezone.now() - timedelta(days=8)
+    workshop = WorkshopFactory(programme=world.programme, starts_at=past, ends_at=past + timedelta(hours=2))
+    guest = GuestFactory(workshop=workshop)
+    idea = IdeaFactory(workshop=workshop)
+    link = guest_url(guest)
+    response = client.get(link, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == GONE
+    body = response.content.decode()
+    assert 'id="link-invalid" data-state="expired"' in body and workshop.title in body
+    assert f'data-vote="{idea.pk}"' not in body and response["Cache-Control"] == "no-store"
+    assert client.post(link, {"output": idea.pk}).status_code == GONE
+    htmx = client.post(link, {"output": idea.pk}, HTTP_HX_REQUEST="true")
+    assert htmx.status_code == GONE and htmx["HX-Refresh"] == "true"  # the open page reloads and shows why
+    assert client.get(guest_url(guest, "guest_results")).status_code == GONE
+    assert not Vote.objects.exists()
+    settings.WORKSHOP_GUEST_LINK_DAYS = 10
+    assert client.get(link).status_code == OK
+
+
+def test_a_withdrawn_or_replaced_guest_link_is_gone_and_the_new_one_works(client_as, client, world, workshop):
+    guest = GuestFactory(workshop=workshop, name="Hanna Vogel")
+    idea = IdeaFactory(workshop=workshop)
+    old_link = guest_url(guest)
+    lead = client_as("lead")
+    response = lead.post(url(world, "workshop_guest_link_revoke", pk=workshop.pk, participant=guest.pk))
+    assert response.status_code == REDIRECT
+    assert response["Location"].endswith("#guest-links")
+    page = lead.get(url(world, "workshop_detail", pk=workshop.pk)).content.decode()
+    assert old_link not in page and 'data-guest-link-state="revoked"' in page
+    lead.logout()
+    response = client.post(old_link, {"output": idea.pk})
+    assert response.status_code == GONE and 'data-state="revoked"' in response.content.decode()
+    assert not Vote.objects.exists()
+
+    client_as("member").post(url(world, "workshop_guest_link_renew", pk=workshop.pk, participant=guest.pk))
+    guest.refresh_from_db()
+    new_link = guest_url(guest)
+    assert new_link != old_link
+    assert new_link in client_as("member").get(url(world, "workshop_detail", pk=workshop.pk)).content.decode()
+    client.logout()
+    assert client.get(old_link).status_code == GONE
+    assert client.post(new_link, {"output": idea.pk}).status_code == REDIRECT
+    assert Vote.objects.get(participant=guest).dots == 1
+
+
+def test_only_a_guests_link_is_renewed_and_only_in_the_own_programme(client_as, world, workshop):
+    member_row = ws.participant_add(workshop=workshop, user=world.user("member"))
+    lead = client_as("lead")
+    assert (
+        lead.post(
+            url(world, "workshop_guest_link_renew", pk=workshop.pk, participant=member_row.pk)
+        ).status_code
+        == NOT_FOUND
+    )
+    foreign = GuestFactory(workshop=WorkshopFactory(programme=world.other_programme))
+    assert (
+        lead.post(
+            url(world, "workshop_guest_link_revoke", pk=workshop.pk, participant=foreign.pk)
+        ).status_code
+        == NOT_FOUND
+    )
+    foreign.refresh_from_db()
+    assert foreign.link_revoked_at is None
+
+
+def test_the_run_page_shows_until_when_guest_links_work_and_hides_expired_links(client_as, world, settings):
+    settings.WORKSHOP_GUEST_LINK_DAYS = 7
+    past = timezone.now() - timedelta(days=8)
+    workshop = WorkshopFactory(programme=world.programme, starts_at=past, ends_at=past + timedelta(hours=2))
+    guest = GuestFactory(workshop=workshop)
+    page = client_as("member").get(url(world, "workshop_detail", pk=workshop.pk))
+    body = page.content.decode()
+    assert ws.guest_token(guest) not in body and 'data-guest-link-state="expired"' in body
+    assert page.context["guest_links_expire_at"] == workshop.ends_at + timedelta(days=7)
 
 
 # --- Pages and forms --------------------------------------------------------------------------------------------
@@ -329,6 +431,118 @@ def test_anonymous_voting_shows_no_names_in_results_or_minutes(client_as, world,
     client = client_as("member")
     assert "Zoe Zufall (1)" not in client.get(url(world, "workshop_results", pk=workshop.pk)).content.decode()
     assert "Zoe Zufall (1)" not in client.get(url(world, "workshop_minutes", pk=workshop.pk)).content.decode()
+
+
+def edit_data(workshop, **changes):
+    data = {
+        "title": workshop.title,
+        "phase": workshop.phase,
+        "starts_at": timezone.localtime(workshop.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(workshop.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "place": workshop.place,
+        "dots_per_participant": str(workshop.dots_per_participant),
+    }
+    if workshop.anonymous_voting:
+        data["anonymous_voting"] = "on"
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_the_edit_form_refuses_fewer_dots_than_a_participant_placed_and_names_the_number(
+    client_as, world, workshop
+):
+    workshop.dots_per_participant = 5
+    workshop.save()
+    idea = IdeaFactory(workshop=workshop)
+    ws.vote_cast(participant=GuestFactory(workshop=workshop), output=idea, dots=4)
+    client = client_as("member")
+    edit = url(world, "workshop_edit", pk=workshop.pk)
+    assert "4" in client.get(edit).context["form"].fields["dots_per_participant"].help_text
+    response = client.post(edit, edit_data(workshop, dots_per_participant="3"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == OK
+    assert response.context["form"].errors["dots_per_participant"] == [
+        "A participant has already placed 4 dots, so each participant needs at least 4. "
+        "Reset the vote first to give fewer dots."
+    ]
+    workshop.refresh_from_db()
+    assert workshop.dots_per_participant == 5
+    client.post(url(world, "workshop_votes_reset", pk=workshop.pk))
+    assert not Vote.objects.exists()
+    assert client.post(edit, edit_data(workshop, dots_per_participant="3")).status_code == REDIRECT
+    workshop.refresh_from_db()
+    assert workshop.dots_per_participant == 3
+
+
+def test_the_edit_form_keeps_an_anonymous_vote_with_dots_anonymous(client_as, world, workshop):
+    workshop.anonymous_voting = True
+    workshop.save()
+    ws.vote_cast(participant=GuestFactory(workshop=workshop), output=IdeaFactory(workshop=workshop))
+    client = client_as("lead")
+    edit = url(world, "workshop_edit", pk=workshop.pk)
+    form = client.get(edit, HTTP_ACCEPT_LANGUAGE="en").context["form"]
+    assert form.fields["anonymous_voting"].disabled
+    assert "stays anonymous" in str(form.fields["anonymous_voting"].help_text)
+    # an unticked box (or a forged post) does not switch anonymity off
+    response = client.post(edit, edit_data(workshop, anonymous_voting=None, title="Neuer Titel"))
+    assert response.status_code == REDIRECT
+    workshop.refresh_from_db()
+    assert workshop.anonymous_voting and workshop.title == "Neuer Titel"
+
+
+def test_switching_anonymity_on_after_votes_works_on_the_edit_form(client_as, world, workshop):
+    ws.vote_cast(participant=GuestFactory(workshop=workshop), output=IdeaFactory(workshop=workshop))
+    client = client_as("lead")
+    edit = url(world, "workshop_edit", pk=workshop.pk)
+    assert not client.get(edit).context["form"].fields["anonymous_voting"].disabled
+    assert client.post(edit, edit_data(workshop, anonymous_voting="on")).status_code == REDIRECT
+    workshop.refresh_from_db()
+    assert workshop.anonymous_voting
+
+
+def test_an_anonymous_vote_shows_totals_but_nobodys_dots_used(client_as, client, world, workshop):
+    workshop.anonymous_voting = True
+    workshop.save()
+    idea = IdeaFactory(workshop=workshop)
+    hanna = GuestFactory(workshop=workshop, name="Hanna Vogel")
+    GuestFactory(workshop=workshop, name="Murat Yılmaz")
+    ws.vote_cast(participant=hanna, output=idea, dots=2)
+    for role in ("lead", "stakeholder"):
+        response = client_as(role).get(
+            url(world, "workshop_detail", pk=workshop.pk), HTTP_ACCEPT_LANGUAGE="en"
+        )
+        body = response.content.decode()
+        assert "Hanna Vogel" in body  # she takes part …
+        assert "participant-dots" not in body and "dots placed" not in body.replace("2 of 6 dots placed", "")
+        assert f'id="dots-{idea.pk}" data-dots="2"' in body
+        assert "1 of 2 participants have voted." in body
+    partial = client_as("lead").get(url(world, "workshop_results", pk=workshop.pk), HTTP_ACCEPT_LANGUAGE="en")
+    assert (
+        "Hanna" not in partial.content.decode()
+        and "1 of 2 participants have voted." in partial.content.decode()
+    )
+    # the guest still sees their own dots and how many are left
+    client.logout()
+    page = client.get(guest_url(hanna), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'id="my-dots-{idea.pk}" title="your dots">2<' in page and "You have 1 of 3 dots left." in page
+
+
+def test_a_named_vote_still_shows_each_participants_dots_to_the_workshop(client_as, world, workshop):
+    idea = IdeaFactory(workshop=workshop)
+    ws.vote_cast(participant=GuestFactory(workshop=workshop, name="Hanna Vogel"), output=idea, dots=2)
+    body = client_as("stakeholder").get(url(world, "workshop_detail", pk=workshop.pk)).content.decode()
+    assert "participant-dots" in body and "Hanna Vogel (2)" in body
+
+
+def test_resetting_the_vote_gives_everyone_their_dots_back(client_as, world, workshop):
+    idea = IdeaFactory(workshop=workshop)
+    guest = GuestFactory(workshop=workshop)
+    ws.vote_cast(participant=guest, output=idea, dots=3)
+    client = client_as("lead")
+    assert 'id="reset-votes"' in client.get(url(world, "workshop_detail", pk=workshop.pk)).content.decode()
+    response = client.post(url(world, "workshop_votes_reset", pk=workshop.pk), follow=True)
+    assert not Vote.objects.exists()
+    assert 'id="reset-votes"' not in response.content.decode()  # nothing left to reset
+    ws.vote_cast(participant=guest, output=idea, dots=3)
 
 
 def test_a_member_votes_with_htmx_and_gets_the_panel_and_fresh_results(client_as, world, workshop):

@@ -260,6 +260,168 @@ def test_concurrent_requests_of_one_participant_cannot_stuff_the_vote():
     assert "refused" in outcomes
 
 
+# --- Changing the rules after dots were placed ----------------------------------------------------------------------
+
+
+def test_the_dots_cannot_drop_below_what_the_busiest_participant_has_placed(voting):
+    workshop, guest, (a, b, _c) = voting
+    workshop = ws.workshop_update(workshop=workshop, dots_per_participant=5)
+    ws.vote_cast(participant=guest, output=a, dots=3)
+    ws.vote_cast(participant=guest, output=b)
+    ws.vote_cast(participant=GuestFactory(workshop=workshop), output=a, dots=2)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        ws.workshop_update(workshop=workshop, dots_per_participant=3, title="Neuer Titel")
+    assert error.value.message_dict == {
+        "dots_per_participant": [
+            "A participant has already placed 4 dots, so each participant needs at least 4. "
+            "Reset the vote first to give fewer dots."
+        ]
+    }
+    workshop.refresh_from_db()
+    assert workshop.dots_per_participant == 5 and workshop.title != "Neuer Titel"
+    ws.workshop_update(workshop=workshop, dots_per_participant=4)  # exactly what the busiest one placed
+    assert workshop.dots_per_participant == 4
+    with pytest.raises(ValidationError):
+        ws.vote_cast(participant=guest, output=b)  # and that participant has no dot left
+    assert ws.workshop_reset_votes(workshop=workshop) == 6
+    assert not Vote.objects.exists()
+    ws.workshop_update(workshop=workshop, dots_per_participant=1)
+    workshop.refresh_from_db()
+    assert workshop.dots_per_participant == 1
+
+
+def test_raising_the_dots_or_lowering_them_before_anyone_voted_is_fine(voting):
+    workshop, guest, (a, _b, _c) = voting
+    ws.workshop_update(workshop=workshop, dots_per_participant=1)
+    ws.vote_cast(participant=guest, output=a)
+    ws.workshop_update(workshop=workshop, dots_per_participant=10)
+    ws.vote_cast(participant=guest, output=a, dots=9)
+    assert Vote.objects.get(participant=guest).dots == 10
+
+
+def test_once_a_dot_is_placed_anonymously_anonymity_cannot_be_switched_off(voting):
+    workshop, guest, (a, _b, _c) = voting
+    ws.workshop_update(workshop=workshop, anonymous_voting=True)
+    ws.workshop_update(workshop=workshop, anonymous_voting=False)  # nobody voted yet: still free to change
+    ws.workshop_update(workshop=workshop, anonymous_voting=True)
+    stale = type(workshop).objects.get(pk=workshop.pk)  # e.g. a form opened before the first dot
+    ws.vote_cast(participant=guest, output=a)
+    workshop.refresh_from_db()
+    assert workshop.anonymity_locked
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        ws.workshop_update(workshop=stale, anonymous_voting=False)
+    assert error.value.message_dict == {
+        "anonymous_voting": [
+            "Dots have already been placed anonymously, so the voting stays anonymous: "
+            "switching it off would reveal who voted what."
+        ]
+    }
+    # irreversible: not after the dot is taken off again, not after a reset, and saving a stale copy of the
+    # workshop does not undo the lock either
+    ws.vote_remove(participant=guest, output=a)
+    ws.workshop_update(workshop=stale, title="Anderer Titel")
+    ws.workshop_reset_votes(workshop=workshop)
+    with pytest.raises(ValidationError):
+        ws.workshop_update(workshop=workshop, anonymous_voting=False)
+    workshop.refresh_from_db()
+    assert workshop.anonymous_voting and workshop.anonymity_locked and workshop.title == "Anderer Titel"
+
+
+def test_anonymity_may_be_switched_on_after_votes_and_then_stays(voting):
+    workshop, guest, (a, _b, _c) = voting
+    ws.vote_cast(participant=guest, output=a)  # a named vote
+    ws.workshop_update(workshop=workshop, anonymous_voting=True)
+    assert ws.votes_by_output(workshop) == {}
+    with pytest.raises(ValidationError) as error:
+        ws.workshop_update(workshop=workshop, anonymous_voting=False)
+    assert "anonymous_voting" in error.value.message_dict
+
+
+def test_an_anonymous_vote_gives_totals_per_output_but_no_usage_per_person(voting):
+    workshop, guest, (a, b, _c) = voting
+    second = GuestFactory(workshop=workshop)
+    GuestFactory(workshop=workshop)  # takes part, has not voted
+    ws.workshop_update(workshop=workshop, anonymous_voting=True)
+    ws.vote_cast(participant=guest, output=a, dots=2)
+    ws.vote_cast(participant=second, output=b)
+    assert {p.dots_used for p in ws.participants_for(workshop)} == {None}
+    assert [(o.pk, o.total_dots, o.voter_count) for o in ws.workshop_results(workshop)][:2] == [
+        (a.pk, 2, None),
+        (b.pk, 1, None),
+    ]
+    progress = ws.voting_progress(workshop, participant_count=3)
+    assert progress == {"dots_placed": 3, "dots_available": 9, "voters": 2, "participant_count": 3}
+    # a participant still sees their own dots
+    assert ws.participant_dots(guest) == {a.pk: 2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lowering_the_dots_while_a_dot_is_placed_never_leaves_a_participant_above_the_limit():
+    """A dot and a change of the dots race; whichever wins, nobody ends up with more dots than allowed."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race only exists on PostgreSQL")
+    for _round in range(5):
+        workshop = WorkshopFactory(dots_per_participant=3)
+        guest = GuestFactory(workshop=workshop)
+        idea = IdeaFactory(workshop=workshop)
+        ws.vote_cast(participant=guest, output=idea, dots=2)
+        barrier = threading.Barrier(2)
+
+        def place(guest=guest, idea=idea, barrier=barrier):
+            _race(barrier, lambda: ws.vote_cast(participant=guest, output=idea))
+
+        def lower(workshop=workshop, barrier=barrier):
+            _race(barrier, lambda: ws.workshop_update(workshop=workshop, dots_per_participant=2))
+
+        _run_together(place, lower)
+        workshop.refresh_from_db()
+        used = sum(Vote.objects.filter(participant=guest).values_list("dots", flat=True))
+        assert used <= workshop.dots_per_participant
+
+
+@pytest.mark.django_db(transaction=True)
+def test_switching_anonymity_off_while_a_dot_is_placed_never_reveals_an_anonymous_dot():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race only exists on PostgreSQL")
+    for _round in range(5):
+        workshop = WorkshopFactory(anonymous_voting=True)
+        guest = GuestFactory(workshop=workshop)
+        idea = IdeaFactory(workshop=workshop)
+        barrier = threading.Barrier(2)
+
+        def place(guest=guest, idea=idea, barrier=barrier):
+            _race(barrier, lambda: ws.vote_cast(participant=guest, output=idea))
+
+        def switch_off(workshop=workshop, barrier=barrier):
+            _race(barrier, lambda: ws.workshop_update(workshop=workshop, anonymous_voting=False))
+
+        _run_together(place, switch_off)
+        workshop.refresh_from_db()
+        # either the switch came first (the dot was placed in a named vote) or the vote stayed anonymous
+        assert workshop.anonymous_voting or not workshop.anonymity_locked
+        assert Vote.objects.filter(participant=guest).exists()
+
+
+def _race(barrier, work) -> None:
+    from django.db import connection as thread_connection
+
+    try:
+        barrier.wait(timeout=10)
+        work()
+    except ValidationError:
+        pass
+    finally:
+        thread_connection.close()
+
+
+def _run_together(*targets) -> None:
+    threads = [threading.Thread(target=target) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 # --- Guest links --------------------------------------------------------------------------------------------------
 
 
@@ -285,6 +447,57 @@ def test_a_guest_link_finds_its_guest_and_a_tampered_or_foreign_link_finds_nobod
     # a member's participant row has no guest link
     member = ws.participant_add(workshop=guest.workshop, user=world.user("member"))
     assert ws.guest_from_token(ws.guest_token(member)) is None
+
+
+def test_a_guest_link_stops_working_some_days_after_the_workshop_ends(world, settings):
+    settings.WORKSHOP_GUEST_LINK_DAYS = 7
+    workshop = WorkshopFactory(programme=world.programme, starts_at=START, ends_at=START + timedelta(hours=2))
+    guest = GuestFactory(workshop=workshop)
+    token = ws.guest_token(guest)
+    assert ws.guest_link_expires_at(workshop) == START + timedelta(hours=2, days=7)
+    last_minute = START + timedelta(hours=2, days=7) - timedelta(minutes=1)
+    assert ws.guest_link_resolve(token, now=last_minute).state == ws.GuestLinkState.ACTIVE
+    expired = ws.guest_link_resolve(token, now=START + timedelta(hours=2, days=7))
+    assert expired.state == ws.GuestLinkState.EXPIRED and expired.participant == guest
+    assert not expired.usable
+    settings.WORKSHOP_GUEST_LINK_DAYS = 30
+    assert ws.guest_link_resolve(token, now=START + timedelta(days=8)).usable
+
+
+def test_a_past_workshops_guest_link_no_longer_finds_its_guest_until_the_workshop_moves(world):
+    past = timezone.now() - timedelta(days=30)
+    workshop = WorkshopFactory(programme=world.programme, starts_at=past, ends_at=past + timedelta(hours=2))
+    guest = GuestFactory(workshop=workshop)
+    token = ws.guest_token(guest)
+    assert ws.guest_from_token(token) is None
+    ws.workshop_update(
+        workshop=workshop, starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=1)
+    )
+    assert ws.guest_from_token(token) == guest
+
+
+def test_a_withdrawn_link_stops_working_and_a_new_link_replaces_the_old_one(world):
+    guest = GuestFactory(workshop=WorkshopFactory(programme=world.programme))
+    first = ws.guest_token(guest)
+    ws.guest_link_revoke(participant=guest)
+    assert ws.guest_link_resolve(first).state == ws.GuestLinkState.REVOKED
+    assert ws.guest_from_token(first) is None
+    ws.guest_link_renew(participant=guest)
+    second = ws.guest_token(guest)
+    assert second != first
+    assert ws.guest_from_token(second) == guest
+    assert ws.guest_link_resolve(first).state == ws.GuestLinkState.REVOKED  # the old link stays dead
+    ws.guest_link_renew(participant=guest)
+    assert ws.guest_from_token(second) is None and ws.guest_from_token(ws.guest_token(guest)) == guest
+
+
+def test_only_guests_have_links_to_renew_or_withdraw(world):
+    workshop = WorkshopFactory(programme=world.programme)
+    member = ws.participant_add(workshop=workshop, user=world.user("member"))
+    for change in (ws.guest_link_renew, ws.guest_link_revoke):
+        with pytest.raises(ValidationError) as error:
+            change(participant=member)
+        assert "participant" in error.value.message_dict
 
 
 # --- Conversions ----------------------------------------------------------------------------------------------------
