@@ -184,6 +184,8 @@ def test_finding_from_question_in_one_call(api_as, world, survey):
     # errors name the field
     errors = [
         ({"question": 999999}, "question"),
+        ({"question": 10**20}, "question"),
+        ({"question": grade.pk, "segment_choice": 10**20}, "segment_choice"),
         ({"question": grade.pk, "wave": 999999}, "wave"),
         ({"question": grade.pk, "collection_point": point.pk}, "collection_point"),  # 0 answers there
         ({"wave": wave.pk}, "question"),
