@@ -62,3 +62,17 @@ def chart_payload(item: dict) -> dict:
         "horizontal": item["type"] in {"single_choice", "multiple_choice"},
         "label": _("Share of respondents in %"),
     }
+
+
+def question_result_filters(question, params) -> ResultFilters:
+    """The result filters in ``params`` checked against the survey of ``question`` (raises ValidationError)."""
+    from .selectors import survey_questions
+
+    survey = question.survey
+    return parse_result_filters(
+        survey,
+        params,
+        waves=list(survey.waves.all()),
+        points=list(survey.collection_points.all()),
+        questions=survey_questions(survey),
+    )

@@ -663,23 +663,123 @@ def evidence_add(
     return evidence
 
 
+def _survey_result_label(question: Question) -> str:
+    label = _("Survey “%(survey)s”: %(question)s") % {
+        "survey": question.survey.title,
+        "question": question.text,
+    }
+    return label[:300]
+
+
 @transaction.atomic
 def evidence_add_survey_result(*, finding: Finding, question: Question, filters=None) -> Evidence:
     """Attach a question's current figures (under the given filters) to a finding, frozen as they are now."""
     from .selectors import question_snapshot
 
     snapshot = question_snapshot(question, filters)
-    label = _("Survey “%(survey)s”: %(question)s") % {
-        "survey": question.survey.title,
-        "question": question.text,
-    }
     return evidence_add(
         finding=finding,
         kind=Evidence.Kind.SURVEY_RESULT,
-        label=label[:300],
+        label=_survey_result_label(question),
         question=question,
         snapshot=snapshot,
     )
+
+
+def _figure(value, decimals: int = 1) -> str:
+    from django.utils.formats import number_format
+
+    return number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True)
+
+
+def _draft_statement(question: Question, snapshot: Mapping) -> str:
+    """A first statement for a finding, in the user's language, from the figures of one question."""
+    from django.utils.text import Truncator
+    from django.utils.translation import get_language, ngettext
+
+    language = (get_language() or "de")[:2]
+    stats = snapshot["stats"]
+    respondents = stats["respondents"]
+    text = Truncator(question.localized_text(language)).chars(150)
+    figures = {"question": text, "n": respondents}
+    if question.type in CHOICE_TYPES:
+        top = max(stats["distribution"], key=lambda entry: entry["count"])
+        labels = {choice.pk: choice.localized_label(language) for choice in question.choices.all()}
+        statement = _("“%(question)s”: most frequent answer “%(answer)s” with %(share)s %% (n = %(n)d)") % {
+            **figures,
+            "answer": labels.get(top["choice_id"], top["label"]),
+            "share": _figure(top["share"] or 0),
+        }
+    elif question.type == QuestionType.NPS and stats["nps"]:
+        statement = _("“%(question)s”: NPS %(score)s (n = %(n)d)") % {
+            **figures,
+            "score": _figure(stats["nps"]["score"]),
+        }
+    elif stats["mean"] is not None:
+        statement = _("“%(question)s”: mean %(mean)s, median %(median)s (n = %(n)d)") % {
+            **figures,
+            "mean": _figure(stats["mean"]),
+            "median": _figure(stats["median"]),
+        }
+    else:
+        statement = (
+            ngettext(
+                "“%(question)s”: %(n)d written answer",
+                "“%(question)s”: %(n)d written answers",
+                respondents,
+            )
+            % figures
+        )
+    applied = snapshot["filters"]
+    scope = [applied[key] for key in ("wave_label", "collection_point_name", "segment_label") if applied[key]]
+    if scope:
+        statement = f"{statement} – {' · '.join(scope)}"
+    return Truncator(statement).chars(300)
+
+
+@transaction.atomic
+def finding_create_from_question(
+    *, programme: Programme, question: Question, filters=None, created_by=None
+) -> Finding:
+    """Create a finding from one question's result in one step (the "create finding" button of a chart).
+
+    The draft statement is derived from the figures, the journey stage and target group come from the
+    question, and the figures under the filters are attached as frozen evidence. Raises ValidationError when
+    the question has no figures to show under the filters (no answers, or a segment too small to show).
+    """
+    from .selectors import question_snapshot
+
+    if question.survey.programme_id != programme.pk:
+        raise ValidationError({"question": _("The question belongs to another programme.")})
+    snapshot = question_snapshot(question, filters)
+    if snapshot["suppressed"]:
+        field = "segment_choice" if filters and filters.segment_choice else "collection_point"
+        raise ValidationError(
+            {
+                field: _(
+                    "Fewer than %(n)d responses in this segment: its figures are hidden to protect anonymity "
+                    "and cannot become evidence."
+                )
+                % {"n": question.survey.small_cell_threshold}
+            }
+        )
+    if not snapshot["stats"] or not snapshot["stats"]["respondents"]:
+        raise ValidationError({"question": _("This question has no answers under these filters yet.")})
+    finding = finding_create(
+        programme=programme,
+        created_by=created_by,
+        statement=_draft_statement(question, snapshot),
+        journey_stage=question.journey_stage,
+        target_group=question.target_group,
+    )
+    evidence_add(
+        finding=finding,
+        kind=Evidence.Kind.SURVEY_RESULT,
+        label=_survey_result_label(question),
+        question=question,
+        snapshot=snapshot,
+    )
+    return finding
 
 
 @transaction.atomic

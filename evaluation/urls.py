@@ -53,6 +53,7 @@ evaluation_patterns = [
     path("readiness/", views.ReadinessView.as_view(), name="readiness"),
     path("findings/", views.FindingListView.as_view(), name="finding_list"),
     path("findings/new/", views.FindingFormView.as_view(), name="finding_create"),
+    path("findings/from-question/", views.FindingFromQuestionView.as_view(), name="finding_from_question"),
     path("findings/<id:finding>/edit/", views.FindingFormView.as_view(), name="finding_edit"),
     path("findings/<id:finding>/delete/", views.FindingDeleteView.as_view(), name="finding_delete"),
     path("evidence/<id:evidence>/delete/", views.EvidenceDeleteView.as_view(), name="evidence_delete"),

@@ -29,9 +29,9 @@ from .forms import (
     SurveyForm,
     WaveForm,
 )
-from .models import Evidence, Finding, Survey
+from .models import Evidence, Finding, Question, Survey
 from .qr import absolute_url, qr_bytes
-from .results import chart_payload, parse_result_filters
+from .results import chart_payload, parse_result_filters, question_result_filters
 
 EDIT = "programmes.edit_content"
 
@@ -490,8 +490,6 @@ class FindingFormView(ProgrammeMixin, FormView):
         question_id = parse_id(data.get("question"))
         if question_id is None:
             return None, None
-        from .models import Question
-
         question = (
             Question.objects.filter(survey__programme=self.programme, pk=question_id)
             .select_related("survey")
@@ -571,6 +569,49 @@ class FindingFormView(ProgrammeMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, _("Finding saved."))
         return redirect("programmes:evaluation:finding_list", **self.programme.url_kwargs)
+
+
+class FindingFromQuestionView(ProgrammeMixin, View):
+    """One click on a results chart: a finding with a draft statement and the chart's figures as evidence.
+
+    POST only (a form button, so it works without JavaScript); leads on to the new finding to edit it.
+    """
+
+    permission_required = EDIT
+    http_method_names = ["post"]
+    FILTERS = ("wave", "collection_point", "segment_choice")
+
+    def post(self, request, *args, **kwargs):
+        question_id = parse_id(request.POST.get("question"))
+        if question_id is None:
+            raise Http404
+        question = get_object_or_404(
+            Question.objects.filter(survey__programme=self.programme).select_related("survey"), pk=question_id
+        )
+        try:
+            filters = question_result_filters(question, request.POST)
+            finding = services.finding_create_from_question(
+                programme=self.programme, question=question, filters=filters, created_by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.results_url(question))
+        messages.success(
+            request,
+            _("Finding created with the figures of “%(question)s” as evidence. Check the draft statement.")
+            % {"question": question.text},
+        )
+        return redirect("programmes:evaluation:finding_edit", **self.programme.url_kwargs, finding=finding.pk)
+
+    def results_url(self, question) -> str:
+        from urllib.parse import urlencode
+
+        url = reverse(
+            "programmes:evaluation:results",
+            kwargs={**self.programme.url_kwargs, "survey": question.survey_id},
+        )
+        params = {name: self.request.POST[name] for name in self.FILTERS if self.request.POST.get(name)}
+        return f"{url}?{urlencode(params)}#result-{question.pk}" if params else f"{url}#result-{question.pk}"
 
 
 class FindingDeleteView(ProgrammeMixin, View):
@@ -704,7 +745,9 @@ class ImportView(SurveyMixin, TemplateView):
 
 
 class ReadinessView(ProgrammeMixin, FormView):
-    """The readiness self-check: the latest levels as a radar chart and table, the history, a new check."""
+    """The readiness self-check: the latest levels against an earlier check as a radar chart and table, the
+    history of every check, a new check. ``?compare=<id>`` picks the earlier check (default: the previous one).
+    """
 
     template_name = "evaluation/readiness.html"
     form_class = ReadinessForm
@@ -716,18 +759,55 @@ class ReadinessView(ProgrammeMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "latest": self.history[0] if self.history else None}
 
+    def compared(self):
+        """The earlier check shown beside the latest: the one asked for, else the previous one."""
+        earlier = self.history[1:]
+        wanted = parse_id(self.request.GET.get("compare"))
+        return next((a for a in earlier if a.pk == wanted), earlier[0] if earlier else None)
+
     def get_context_data(self, **kwargs):
+        from django.utils.formats import date_format
+        from django.utils.timezone import localtime
+
+        def when(assessment) -> str:
+            return date_format(localtime(assessment.assessed_at), "SHORT_DATE_FORMAT")
+
         context = super().get_context_data(**kwargs)
         latest = self.history[0] if self.history else None
+        compare = self.compared()
         rows = selectors.readiness_rows(latest)
+        compare_rows = selectors.readiness_rows(compare) if compare else []
+        for row, earlier in zip(rows, compare_rows, strict=False):
+            row["earlier_level"] = earlier["level"]
+            row["change"] = None
+            if row["level"] is not None and earlier["level"] is not None:
+                row["change"] = row["level"] - earlier["level"]
+        datasets = []
+        if latest:
+            datasets.append(
+                {
+                    "label": _("Latest check (%(date)s)") % {"date": when(latest)},
+                    "values": [row["level"] for row in rows],
+                }
+            )
+        if compare:
+            datasets.append(
+                {
+                    "label": _("Earlier check (%(date)s)") % {"date": when(compare)},
+                    "values": [row["level"] for row in compare_rows],
+                    "earlier": True,
+                }
+            )
         context.update(
             latest=latest,
+            compare=compare,
+            earlier=[{"assessment": a, "label": when(a)} for a in self.history[1:]],
             rows=rows,
             history=[{"assessment": a, "rows": selectors.readiness_rows(a)} for a in self.history],
             chart={
                 "kind": "radar",
                 "labels": [row["label"] for row in rows],
-                "values": [row["level"] for row in rows],
+                "datasets": datasets,
                 "label": _("Level (0–4)"),
             },
         )

@@ -2,6 +2,11 @@
 
 No IP address or user agent is stored; abuse is kept down by a hidden honeypot field, a per-client rate
 limit and (by default) one response per browser, remembered in a signed cookie.
+
+A survey with sections is answered page by page, one section per page. The answers of the other pages travel
+with every page as hidden fields, so nothing is stored before the last page is sent (nothing of a visitor who
+gives up half-way) and paging works without JavaScript and without a session. Each page is checked on "Next";
+the last page sends everything through the same service as a one-page survey, all answers or none.
 """
 
 from http import HTTPStatus
@@ -14,6 +19,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from config.converters import parse_id
 
 from . import selectors, services
 from .abuse import HONEYPOT_FIELD, client_ip, rate_limit_exceeded
@@ -128,6 +135,53 @@ def question_views(questions, language: str, values: dict, errors: dict) -> list
     return views
 
 
+NAV_FIELD = "nav"
+NAV_NEXT, NAV_BACK, NAV_SEND = "next", "back", "send"
+PAGE_FIELD = "page"
+
+
+def survey_pages(questions) -> list[list]:
+    """The questions in pages, one section per page; a survey without sections is one page.
+
+    A page starts where a question opens another section. Questions before the first section form the first
+    page; a question without a section stays on the page of the section before it (where the one-page form
+    shows it too).
+    """
+    pages: list[list] = []
+    current = None
+    for question in questions:
+        if not pages or (question.section_id is not None and question.section_id != current):
+            pages.append([])
+            current = question.section_id
+        pages[-1].append(question)
+    return pages or [[]]
+
+
+def page_errors(survey: Survey, page: list, values: dict, language: str) -> dict:
+    """The errors of one page's answers, keyed by question code (the checks of the submission service)."""
+    codes = {question.code for question in page}
+    try:
+        services.answers_validate(
+            survey=survey,
+            answers={code: value for code, value in values.items() if code in codes},
+            language=language,
+            questions=page,
+        )
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
+def hidden_answers(questions, values: dict) -> list[tuple[str, str]]:
+    """(field name, value) of the given questions' answers, to carry them through the other pages."""
+    fields = []
+    for question in questions:
+        value = values.get(question.code)
+        for item in value if isinstance(value, list) else [value] if value is not None else []:
+            fields.append((field_name(question), str(item)))
+    return fields
+
+
 def _render(request, template: str, language: str, context: dict, status: int = HTTPStatus.OK):
     with translation.override(language):
         return render(request, template, {"language": language, **context}, status=status)
@@ -155,6 +209,9 @@ def answer_view(request, token: str, point: str | None = None):
     if survey.one_response_per_browser and has_answered(request, survey):
         return _render(request, "evaluation/public/thanks.html", language, {"survey": survey, "again": True})
     questions = selectors.public_questions(survey)
+    pages = survey_pages(questions)
+    last = len(pages) - 1
+    index = 0
     values: dict = {}
     errors: dict = {}
     form_error = ""
@@ -164,49 +221,89 @@ def answer_view(request, token: str, point: str | None = None):
         if request.POST.get(HONEYPOT_FIELD):
             # A bot filled the hidden field: answer as if all went well, store nothing.
             return redirect(reverse("surveys:thanks", kwargs={"token": survey.public_token}))
-        ip = client_ip(request)
-        if rate_limit_exceeded(scope=f"survey:{survey.pk}", ip=ip):
-            form_error = _("Too many answers from this connection. Please try again later.")
-            status = HTTPStatus.TOO_MANY_REQUESTS
-        else:
-            try:
-                services.response_submit(
-                    survey=survey,
-                    answers=values,
-                    collection_point=collection_point,
-                    language=language,
-                    client_ip=ip,
-                    questions=questions,
-                )
-            except services.SurveyNotOpen:
-                return _not_open(request, survey, language)
-            except ValidationError as error:
-                errors = error.message_dict
+        nav = request.POST.get(NAV_FIELD, NAV_SEND)
+        posted_page = parse_id(request.POST.get(PAGE_FIELD))
+        index = min(posted_page, last) if posted_page is not None else last
+        if nav == NAV_BACK:
+            index = max(index - 1, 0)
+        elif nav == NAV_NEXT and index < last:
+            errors = page_errors(survey, pages[index], values, language)
+            if errors:
                 form_error = _("Some answers need your attention. Please check the marked questions.")
             else:
-                response = redirect(reverse("surveys:thanks", kwargs={"token": survey.public_token}))
-                if survey.one_response_per_browser:
-                    response.set_signed_cookie(
-                        answered_cookie_name(survey),
-                        "1",
-                        salt=COOKIE_SALT,
-                        max_age=COOKIE_MAX_AGE,
-                        httponly=True,
-                        samesite="Lax",
-                        secure=request.is_secure(),
+                index += 1
+        else:
+            ip = client_ip(request)
+            if rate_limit_exceeded(scope=f"survey:{survey.pk}", ip=ip):
+                form_error = _("Too many answers from this connection. Please try again later.")
+                status = HTTPStatus.TOO_MANY_REQUESTS
+            else:
+                try:
+                    services.response_submit(
+                        survey=survey,
+                        answers=values,
+                        collection_point=collection_point,
+                        language=language,
+                        client_ip=ip,
+                        questions=questions,
                     )
-                return response
+                except services.SurveyNotOpen:
+                    return _not_open(request, survey, language)
+                except ValidationError as error:
+                    errors = error.message_dict
+                    form_error = _("Some answers need your attention. Please check the marked questions.")
+                    # show the first page with a marked question (all pages were checked on "Next", so this
+                    # is the last page unless the survey changed or the hidden answers were tampered with)
+                    index = next(
+                        (i for i, page in enumerate(pages) if any(q.code in errors for q in page)), index
+                    )
+                else:
+                    response = redirect(reverse("surveys:thanks", kwargs={"token": survey.public_token}))
+                    if survey.one_response_per_browser:
+                        response.set_signed_cookie(
+                            answered_cookie_name(survey),
+                            "1",
+                            salt=COOKIE_SALT,
+                            max_age=COOKIE_MAX_AGE,
+                            httponly=True,
+                            samesite="Lax",
+                            secure=request.is_secure(),
+                        )
+                    return response
+    page = pages[index]
+    on_page = {question.code for question in page}
+    views = question_views(questions, language, values, errors)
+    page_views = [view for view in views if view["question"].code in on_page]
+    paged = len(pages) > 1
+    page_section = next((question.section for question in page if question.section), None)
+    focus = ""
+    if request.method == "POST":
+        focus = "form-error" if form_error else "survey-step-heading" if paged else ""
     context = {
         "survey": survey,
         "collection_point": collection_point,
         "title": survey.localized("title", language),
-        "intro": survey.localized("intro", language),
-        "privacy_notice": survey.localized("privacy_notice", language),
-        "questions": question_views(questions, language, values, errors),
-        "error_count": len(errors),
+        "intro": survey.localized("intro", language) if index == 0 else "",
+        "privacy_notice": survey.localized("privacy_notice", language) if index in (0, last) else "",
+        "questions": page_views,
+        "error_count": sum(1 for view in page_views if view["error"]),
         "form_error": form_error,
         "honeypot": HONEYPOT_FIELD,
-        "other_languages": [code for code in survey.languages if code != language],
+        "other_languages": [code for code in survey.languages if code != language] if index == 0 else [],
+        "paged": paged,
+        "page_index": index,
+        "page_number": index + 1,
+        "page_count": len(pages),
+        "is_last_page": index == last,
+        "page_title": (
+            (page_section.title_en if language == "en" and page_section.title_en else page_section.title)
+            if page_section
+            else ""
+        ),
+        "hidden_answers": hidden_answers([q for q in questions if q.code not in on_page], values)
+        if paged
+        else [],
+        "focus": focus,
     }
     return _render(request, "evaluation/public/answer.html", language, context, status=status)
 

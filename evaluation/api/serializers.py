@@ -253,6 +253,16 @@ class EvidenceCreateSerializer(serializers.Serializer):
     segment_choice = serializers.IntegerField(required=False)
 
 
+class FindingFromQuestionSerializer(serializers.Serializer):
+    question = serializers.IntegerField(help_text="The question whose result becomes the finding.")
+    wave = serializers.IntegerField(required=False, help_text="Only this wave.")
+    collection_point = serializers.IntegerField(required=False, help_text="Only this collection point.")
+    segment_question = serializers.IntegerField(required=False)
+    segment_choice = serializers.IntegerField(
+        required=False, help_text="Only respondents who chose this option."
+    )
+
+
 class FindingSerializer(serializers.ModelSerializer):
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
     evidence = EvidenceSerializer(many=True, read_only=True)

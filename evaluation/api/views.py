@@ -16,11 +16,12 @@ from programmes.api.views import BoundedLookupMixin, IdFilter, as_drf_error, req
 from .. import selectors, services
 from ..abuse import client_ip, rate_limit_exceeded
 from ..models import Finding, Question, ReadinessAssessment, Section, Survey
-from ..results import parse_result_filters
+from ..results import parse_result_filters, question_result_filters
 from .serializers import (
     CollectionPointSerializer,
     EvidenceCreateSerializer,
     EvidenceSerializer,
+    FindingFromQuestionSerializer,
     FindingSerializer,
     ImportResultSerializer,
     ImportSerializer,
@@ -443,6 +444,48 @@ class FindingViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         require(self.request, EDIT, instance.programme)
         services.finding_delete(finding=instance)
+
+    @extend_schema(
+        request=FindingFromQuestionSerializer,
+        responses={
+            201: FindingSerializer,
+            400: OpenApiResponse(
+                description="Unknown question or filter, no answers, or a suppressed segment"
+            ),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="from-question")
+    def from_question(self, request):
+        """Create a finding from one question's result in one step: a draft statement derived from the figures,
+        the question's journey stage and target group, and the figures under the filters as evidence."""
+        from programmes.selectors import programmes_visible_to
+
+        payload = FindingFromQuestionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        question = (
+            Question.objects.filter(
+                survey__programme__in=programmes_visible_to(request.user).values("pk"), pk=data["question"]
+            )
+            .select_related("survey__programme")
+            .first()
+        )
+        if question is None:
+            raise as_drf_error(DjangoValidationError({"question": _("Unknown question.")}))
+        programme = question.survey.programme
+        require(request, EDIT, programme)
+        try:
+            filters = question_result_filters(question, data)
+            finding = services.finding_create_from_question(
+                programme=programme, question=question, filters=filters, created_by=request.user
+            )
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        finding = self.get_queryset().get(pk=finding.pk)
+        return Response(
+            FindingSerializer(finding, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=EvidenceCreateSerializer, responses={201: EvidenceSerializer})
     @action(detail=True, methods=["post"])

@@ -11,14 +11,22 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!source) return;
     const data = JSON.parse(source.textContent);
     if (data.kind === "radar") {
-      canvas.parentElement.style.height = "320px";
+      // One dataset per check: the latest (solid, filled) and an earlier one (dashed, other colour and point
+      // shape, so the two differ without relying on colour alone). The legend names each check by its date.
+      const earlierColour = colour("--kern-color-layout-text-muted", "#5a5f6e");
+      const datasets = (data.datasets || [{ label: data.label, values: data.values }]).map((set) =>
+        set.earlier
+          ? { label: set.label, data: set.values, borderColor: earlierColour, backgroundColor: "rgba(90, 95, 110, 0.08)", borderDash: [6, 4], pointStyle: "rectRot", pointRadius: 4 }
+          : { label: set.label, data: set.values, borderColor: bar, backgroundColor: "rgba(28, 62, 140, 0.2)", pointStyle: "circle", pointRadius: 3 },
+      );
+      canvas.parentElement.style.height = "360px";
       new window.Chart(canvas, {
         type: "radar",
-        data: { labels: data.labels, datasets: [{ label: data.label, data: data.values, borderColor: bar, backgroundColor: "rgba(28, 62, 140, 0.2)" }] },
+        data: { labels: data.labels, datasets },
         options: {
           maintainAspectRatio: false,
           animation: false,
-          plugins: { legend: { display: false } },
+          plugins: { legend: { display: datasets.length > 1, position: "bottom", labels: { color: text, usePointStyle: true } } },
           scales: { r: { min: 0, max: 4, ticks: { stepSize: 1, color: text }, pointLabels: { color: text } } },
         },
       });

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
+from evaluation import services
 from evaluation.models import Finding, Response, Survey
 from programmes.models import Role
 from tests.programmes.factories import MembershipFactory, OrganisationFactory, ProgrammeFactory
@@ -92,14 +93,23 @@ def test_survey_from_template_to_results_finding_and_wave_comparison(page, new_p
     assert page.locator("#suppressed").is_visible()
     check_a11y(page)
 
+    # one click beside the chart creates the finding with a draft statement and the figures as evidence
     goto(page, results)
-    page.locator(f"#result-{survey.questions.get(code='grade_parking').pk} a.kern-btn").click()
-    page.wait_for_url("**/findings/new/**")
+    page.locator(
+        f"#result-{survey.questions.get(code='grade_parking').pk} form.finding-from-question button"
+    ).click()
+    page.wait_for_url("**/findings/*/edit/")
+    check_a11y(page)
+    draft = page.locator("#id_statement").input_value()
+    assert "Parken" in draft and "Mittelwert 5,0" in draft and "(n = 1)" in draft
+    assert page.locator("details.snapshot").is_visible()
     page.fill("#id_statement", "Parken wird schlecht bewertet")
     page.locator("main form .kern-btn--primary[type=submit]").click()
     page.wait_for_url("**/findings/")
     check_a11y(page)
-    assert Finding.objects.get().evidence.get().snapshot["stats"]["respondents"] == 1
+    finding = Finding.objects.get()
+    assert finding.statement == "Parken wird schlecht bewertet" and finding.journey_stage == "Anreise"
+    assert finding.evidence.get().snapshot["stats"]["respondents"] == 1
 
     goto(page, reverse("programmes:evaluation:survey_detail", kwargs=kwargs))
     page.locator("form[action$='/waves/new/'] button[type=submit]").click()
@@ -116,7 +126,79 @@ def test_survey_from_template_to_results_finding_and_wave_comparison(page, new_p
     page.wait_for_url(f"**{readiness}")
     assert page.locator("canvas.result-chart").is_visible()
     check_a11y(page)
+    # a second check: the radar overlays it on the first, with a legend naming both
+    page.locator("label[for=id_level_data_4]").click()
+    page.locator("main form .kern-btn--primary[type=submit]").click()
+    page.wait_for_url(f"**{readiness}")
+    legend = page.evaluate(
+        "() => window.Chart.getChart(document.querySelector('canvas.result-chart'))"
+        ".legend.legendItems.map((item) => item.text)"
+    )
+    assert [text.split(" (")[0] for text in legend] == ["Letzter Check", "Früherer Check"]
+    assert "+" in page.locator("#readiness-latest").inner_text()  # the change in data
+    check_a11y(page)
 
     goto(page, reverse("programmes:evaluation:compare", kwargs=kwargs))
     parking = page.locator(f"#compare-{survey.questions.get(code='grade_parking').pk}")
     assert "-2" in parking.inner_text().replace("−", "-")
+
+
+def test_visitor_answers_a_survey_with_sections_page_by_page_on_a_phone(new_page, member):
+    programme, _user = member
+    survey = services.survey_create(programme=programme, title="Besuch in der Innenstadt", languages=["de"])
+    arrival = services.section_create(survey=survey, title="Anreise")
+    rating = services.section_create(survey=survey, title="Bewertung")
+    wishes = services.section_create(survey=survey, title="Wünsche")
+    services.question_create(
+        survey=survey,
+        section=arrival,
+        code="transport",
+        type="single_choice",
+        text="Wie sind Sie angereist?",
+        required=True,
+        choices=[{"code": "car", "label": "Auto"}, {"code": "bus", "label": "Bus"}],
+    )
+    services.question_create(
+        survey=survey, section=rating, code="grade", type="school_grade", text="Gesamtnote?", required=True
+    )
+    services.question_create(survey=survey, section=wishes, code="wish", type="long_text", text="Was fehlt?")
+    services.survey_publish(survey=survey)
+
+    visitor = new_page()
+    visitor.set_viewport_size(PHONE)
+    goto(visitor, survey.public_path())
+    assert "Seite 1 von 3" in visitor.locator("#survey-progress").inner_text()
+    assert visitor.locator("#survey-step-heading").inner_text() == "Anreise"
+    # Next without the required answer: the error summary takes the focus, the page stays
+    visitor.locator("#survey-form button[value=next]").click()
+    visitor.wait_for_load_state()
+    assert visitor.locator("#id_q_transport_error").is_visible()
+    assert visitor.evaluate("document.activeElement.id") == "form-error"
+    check_a11y(visitor)
+    visitor.locator("label[for=id_q_transport_1]").click()
+    visitor.locator("#survey-form button[value=next]").click()
+    visitor.wait_for_load_state()
+    assert "Seite 2 von 3" in visitor.locator("#survey-progress").inner_text()
+    assert visitor.evaluate("document.activeElement.id") == "survey-step-heading"
+    check_a11y(visitor)
+    # back keeps the answer, forward again keeps the next page's
+    visitor.locator("label[for=id_q_grade_1]").click()
+    visitor.locator("#survey-form button[value=back]").click()
+    visitor.wait_for_load_state()
+    assert visitor.locator("#id_q_transport_1").is_checked()
+    check_a11y(visitor)
+    visitor.locator("#survey-form button[value=next]").click()
+    visitor.wait_for_load_state()
+    assert visitor.locator("#id_q_grade_1").is_checked()
+    visitor.locator("#survey-form button[value=next]").click()
+    visitor.wait_for_load_state()
+    assert "Seite 3 von 3" in visitor.locator("#survey-progress").inner_text()
+    check_a11y(visitor)
+    visitor.fill("#id_q_wish", "Mehr Bänke am Markt")
+    visitor.locator("#survey-form button[value=send]").click()
+    visitor.wait_for_url("**/thanks/")
+    check_a11y(visitor)
+    response = Response.objects.get()
+    answers = {a.question.code: a for a in response.answers.select_related("question", "choice")}
+    assert answers["transport"].choice.code == "bus"
+    assert answers["grade"].number == 2 and answers["wish"].text == "Mehr Bänke am Markt"

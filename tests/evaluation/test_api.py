@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from evaluation import services
-from evaluation.models import Survey
-from tests.evaluation.factories import VALID, add_responses
+from evaluation.models import Finding, Survey
+from tests.evaluation.factories import VALID, add_responses, make_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +160,44 @@ def test_findings_with_survey_evidence(api_as, world, survey):
     listing = api.get(reverse("api:finding-list"), {"programme": world.programme.pk}).json()
     assert listing["count"] == 1 and len(listing["results"][0]["evidence"]) == 1
     assert api_as("other_lead").get(reverse("api:finding-list")).json()["count"] == 0
+
+
+def test_finding_from_question_in_one_call(api_as, world, survey):
+    grade = survey.questions.get(code="grade")
+    services.question_update(question=grade, journey_stage="Aufenthalt", target_group="buerger")
+    for value in (1, 2, 2, 6, 4, 3):
+        services.response_submit(survey=survey, answers={**VALID, "grade": value})
+    point = services.collection_point_create(survey=survey, name="Markt")
+    api = api_as("lead")
+    target = reverse("api:finding-from-question")
+    wave = survey.waves.get()
+    response = api.post(target, {"question": grade.pk, "wave": wave.pk}, format="json")
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert data["statement"] == "“Gesamtnote?”: mean 3.0, median 2.5 (n = 6) – Wave 1"
+    assert (data["journey_stage"], data["target_group"], data["status"]) == ("Aufenthalt", "buerger", "open")
+    assert data["programme"] == world.programme.pk
+    [evidence] = data["evidence"]
+    assert evidence["kind"] == "survey_result" and evidence["question"] == grade.pk
+    assert evidence["snapshot"]["stats"]["respondents"] == 6
+    assert evidence["snapshot"]["filters"]["wave"] == wave.pk
+    # errors name the field
+    errors = [
+        ({"question": 999999}, "question"),
+        ({"question": 10**20}, "question"),
+        ({"question": grade.pk, "segment_choice": 10**20}, "segment_choice"),
+        ({"question": grade.pk, "wave": 999999}, "wave"),
+        ({"question": grade.pk, "collection_point": point.pk}, "collection_point"),  # 0 answers there
+        ({"wave": wave.pk}, "question"),
+    ]
+    for payload, field in errors:
+        response = api.post(target, payload, format="json")
+        assert response.status_code == 400, payload
+        assert field in response.json(), response.json()
+    foreign = make_survey(world.other_programme).questions.get(code="grade")
+    response = api.post(target, {"question": foreign.pk}, format="json")
+    assert response.status_code == 400 and "question" in response.json()
+    assert Finding.objects.count() == 1
 
 
 @pytest.mark.parametrize("count", [1, 30])

@@ -44,6 +44,7 @@ def setup(world, survey):
     evidence = services.evidence_add(finding=finding, kind="url", label="Link", url="https://example.org")
     base = {**world.programme.url_kwargs}
     return {
+        "other_base": {**world.other_programme.url_kwargs},
         "survey": survey,
         "point": point,
         "finding": finding,
@@ -136,6 +137,25 @@ def test_deletes(client_as, setup, name, kwargs_of):
         assert client_as(role).post(target).status_code == status, role
 
 
+def test_finding_from_question_matrix_and_button_per_role(client_as, setup):
+    """Only the roles that may create findings see the one-click button, and only they can use it."""
+    from evaluation.models import Finding
+
+    question = setup["survey"].questions.get(code="grade")
+    target = url("finding_from_question", setup["base"])
+    check_matrix(client_as, target, EDIT_POST, method="post", data={"question": question.pk})
+    creators = {"member", "lead", "org_admin"}
+    assert Finding.objects.filter(evidence__question=question).count() == len(creators)
+    results = url("results", setup["s"])
+    for role, status in VIEW.items():
+        response = client_as(role).get(results)
+        if status == OK:
+            assert (f'action="{target}"' in response.content.decode()) == (role in creators), role
+    # another programme's lead, in their own programme, cannot reach a question of this programme
+    other = url("finding_from_question", setup["other_base"])
+    assert client_as("other_lead").post(other, {"question": question.pk}).status_code == NOT_FOUND
+
+
 def test_publish_matrix(client_as, world):
     from tests.evaluation.factories import make_survey
 
@@ -200,6 +220,15 @@ def test_api_writes(api_as, setup, world):
         created,
         method="post",
         data={"kind": "url", "url": "https://example.org/x"},
+        format="json",
+    )
+    check_matrix(
+        api_as,
+        reverse("api:finding-from-question"),
+        # another programme's question is unknown to its lead: 400 on the field, like any unknown id
+        {**created, "other_lead": 400},
+        method="post",
+        data={"question": survey.questions.get(code="grade").pk},
         format="json",
     )
     # creating in another programme is refused: the programme is not among the visible ones (400)

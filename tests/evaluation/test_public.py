@@ -207,3 +207,18 @@ def test_api_survey_definition(world, survey):
     assert (
         APIClient().get(reverse("api:public-survey", kwargs={"token": draft.public_token})).status_code == 404
     )
+
+
+def test_api_has_no_one_response_per_browser_check_by_design(survey):
+    """Kiosk and paper-entry clients send many visitors' responses from one device (docs/api.md)."""
+    assert survey.one_response_per_browser
+    browser = Client()
+    assert browser.post(answer_url(survey), form_data(VALID)).status_code == HTTPStatus.FOUND
+    assert "already answered" in browser.get(answer_url(survey)).content.decode()
+    client = APIClient()
+    client.cookies = browser.cookies  # even with the web form's "answered" cookie
+    for _ in range(2):
+        assert (
+            client.post(api_url(survey), {"answers": VALID}, format="json").status_code == HTTPStatus.CREATED
+        )
+    assert Response.objects.count() == 3

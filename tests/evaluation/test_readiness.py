@@ -87,3 +87,57 @@ def test_api(api_as, world):
     )
     assert api_as("stakeholder").get(reverse("api:readiness-assessment-list")).json()["count"] == 1
     assert api_as("other_lead").get(reverse("api:readiness-assessment-list")).json()["count"] == 0
+
+
+def chart_of(html: str) -> dict:
+    import json
+
+    return json.loads(html.split('id="readiness-chart-data"', 1)[1].split(">", 1)[1].split("</script>", 1)[0])
+
+
+def test_radar_overlays_the_latest_and_an_earlier_check_with_a_table_of_all(client_as, world):
+    first = services.readiness_assess(programme=world.programme, levels=LEVELS)
+    services.readiness_assess(programme=world.programme, levels={**LEVELS, "data": 1})
+    services.readiness_assess(programme=world.programme, levels={**LEVELS, "data": 3, "vision": 4})
+    target = reverse("programmes:evaluation:readiness", kwargs=world.programme.url_kwargs)
+    client = client_as("stakeholder")
+    html = client.get(target).content.decode()
+    chart = chart_of(html)
+    assert chart["kind"] == "radar" and len(chart["labels"]) == 6
+    latest, earlier = chart["datasets"]
+    assert latest["label"].startswith("Latest check (") and earlier["label"].startswith("Earlier check (")
+    assert earlier["earlier"] is True and "earlier" not in latest
+    data = chart["labels"].index("Data & connectivity")
+    assert (latest["values"][data], earlier["values"][data]) == (3, 1)  # the previous check by default
+    # the table beside holds the same figures with the change per dimension
+    latest_table = html.split('id="readiness-latest"', 1)[1].split("</table>", 1)[0]
+    assert '<td class="kern-table__cell kern-table__cell--numeric">+2</td>' in latest_table
+    # every check in the history table, one row each
+    history_table = html.split('id="readiness-history"', 1)[1].split("</table>", 1)[0]
+    assert history_table.count('<th class="kern-table__cell" scope="row">') == 3
+    # an earlier check of one's choice (a select without JavaScript), else the previous one
+    assert 'name="compare"' in html and html.count("<option value=") == 2
+    chosen = chart_of(client.get(target, {"compare": first.pk}).content.decode())
+    assert chosen["datasets"][1]["values"][data] == 0
+    for bogus in ("x", "999999", str(ReadinessAssessment.objects.order_by("-assessed_at").first().pk)):
+        fallback = chart_of(client.get(target, {"compare": bogus}).content.decode())
+        assert fallback["datasets"][1]["values"][data] == 1, bogus
+
+
+def test_radar_with_one_check_draws_it_alone(client_as, world):
+    services.readiness_assess(programme=world.programme, levels=LEVELS)
+    target = reverse("programmes:evaluation:readiness", kwargs=world.programme.url_kwargs)
+    html = client_as("member").get(target).content.decode()
+    assert len(chart_of(html)["datasets"]) == 1
+    assert 'name="compare"' not in html and "Level on" not in html
+
+
+@pytest.mark.parametrize("count", [3, 20])
+def test_readiness_page_query_count_is_fixed(client_as, world, count, django_assert_max_num_queries):
+    for number in range(count):
+        services.readiness_assess(programme=world.programme, levels={**LEVELS, "data": number % 5})
+    target = reverse("programmes:evaluation:readiness", kwargs=world.programme.url_kwargs)
+    client = client_as("member")
+    with django_assert_max_num_queries(14):
+        html = client.get(target).content.decode()
+    assert html.count("<option value=") == count - 1

@@ -66,7 +66,7 @@ def test_question_cannot_join_a_section_of_another_survey(world, survey):
         services.question_update(question=survey.questions.get(code="grade"), section=foreign)
 
 
-def test_public_form_shows_sections_as_headings_in_the_survey_language(world):
+def test_public_form_shows_one_section_per_page_under_its_heading_in_the_survey_language(world):
     survey = make_survey(world.programme, publish=False)
     visit = services.section_create(survey=survey, title="Ihr Besuch", title_en="Your visit")
     rating = services.section_create(survey=survey, title="Bewertung")
@@ -76,10 +76,9 @@ def test_public_form_shows_sections_as_headings_in_the_survey_language(world):
         services.question_update(question=survey.questions.get(code=code), section=rating)
     services.survey_publish(survey=survey)
     html = Client().get(answer_url(survey) + "?lang=de").content.decode()
-    assert html.count('class="kern-heading-medium survey-section"') == 2
-    assert (
-        html.index("Ihr Besuch") < html.index("q_transport") < html.index("Bewertung") < html.index("q_grade")
-    )
+    assert html.count('class="kern-heading-medium survey-section"') == 1
+    assert html.index("Ihr Besuch") < html.index("q_transport")
+    assert "Bewertung" not in html and 'name="q_grade"' not in html
     assert "Your visit" in Client().get(answer_url(survey) + "?lang=en").content.decode()
 
 

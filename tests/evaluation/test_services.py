@@ -317,3 +317,16 @@ def test_snapshot_stays_when_results_change(world, survey):
     add_responses(survey, 5, seed=2)
     evidence.refresh_from_db()
     assert evidence.snapshot["stats"]["respondents"] == 5
+
+
+def test_finding_from_question_keeps_the_statement_within_its_length_and_its_programme(world, survey):
+    long_text = "Wie zufrieden sind Sie mit " + "sehr " * 90 + "vielem?"
+    question = services.question_create(survey=survey, code="long", type="likert", text=long_text[:500])
+    for level in (4, 5):
+        services.response_submit(survey=survey, answers={**VALID, "long": level})
+    finding = services.finding_create_from_question(programme=world.programme, question=question)
+    assert len(finding.statement) <= 300
+    assert finding.statement.endswith("mean 4.5, median 4.5 (n = 2)")
+    assert finding.evidence.get().snapshot["stats"]["respondents"] == 2
+    with pytest.raises(ValidationError, match="another programme"):
+        services.finding_create_from_question(programme=world.other_programme, question=question)

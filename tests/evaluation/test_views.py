@@ -267,6 +267,84 @@ def test_finding_from_chart_carries_a_snapshot(client_as, world, survey):
     assert finding.evidence.count() == 2
 
 
+def test_one_click_finding_from_a_chart_with_draft_statement_tags_and_segment_snapshot(
+    client_as, world, survey
+):
+    grade = survey.questions.get(code="grade")
+    services.question_update(question=grade, journey_stage="Anreise", target_group="touristen")
+    for number in range(6):
+        services.response_submit(survey=survey, answers={**VALID, "grade": 2 + number % 2})
+    services.response_submit(survey=survey, answers={**VALID, "transport": "bus", "grade": 6})
+    car = survey.questions.get(code="transport").choices.get(code="car")
+    wave = survey.waves.get()
+    client = client_as("member")
+    results = url("results", world.programme, survey=survey.pk)
+    page = client.get(results, {"segment_choice": car.pk, "wave": wave.pk}).content.decode()
+    action = url("finding_from_question", world.programme)
+    assert page.count(f'action="{action}"') == 8  # one button beside every answered question
+    assert f'name="segment_choice" value="{car.pk}"' in page and f'name="wave" value="{wave.pk}"' in page
+    response = client.post(action, {"question": grade.pk, "wave": wave.pk, "segment_choice": car.pk})
+    finding = Finding.objects.get()
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == url("finding_edit", world.programme, finding=finding.pk)
+    # the six car drivers gave 2, 3, 2, 3, 2, 3: the bus rider's 6 is not in the segment
+    assert finding.statement.startswith("“Gesamtnote?”: mean 2.5, median 2.5 (n = 6)")
+    assert "Wave 1" in finding.statement and "Wie sind Sie angereist?: Auto" in finding.statement
+    assert (finding.journey_stage, finding.target_group, finding.created_by) == (
+        "Anreise",
+        "touristen",
+        world.user("member"),
+    )
+    assert (finding.status, finding.priority) == (Finding.Status.OPEN, Finding.Priority.MEDIUM)
+    evidence = finding.evidence.get()
+    assert evidence.kind == Evidence.Kind.SURVEY_RESULT and evidence.question == grade
+    assert evidence.snapshot["stats"]["respondents"] == 6
+    assert evidence.snapshot["filters"]["segment_choice"] == car.pk
+    edit = client.get(response["Location"]).content.decode()
+    assert "Check the draft statement" in edit and "Figures at the time" in edit
+    assert "mean 2.5" in edit  # the statement stands in the form, ready to be edited
+
+
+def test_one_click_finding_words_choice_and_nps_results(client_as, world, survey):
+    for transport in ["car", "car", "bus"]:
+        services.response_submit(survey=survey, answers={**VALID, "transport": transport, "nps": 10})
+    client = client_as("lead")
+    action = url("finding_from_question", world.programme)
+    for code in ("transport", "nps", "wish"):
+        client.post(action, {"question": survey.questions.get(code=code).pk})
+    statements = list(Finding.objects.order_by("pk").values_list("statement", flat=True))
+    assert statements == [
+        "“Wie sind Sie angereist?”: most frequent answer “Auto” with 66.7 % (n = 3)",
+        "“Weiterempfehlen?”: NPS 100.0 (n = 3)",
+        "“Was fehlt?”: 3 written answers",
+    ]
+
+
+def test_one_click_finding_refuses_empty_suppressed_foreign_and_bogus_input(client_as, world, survey):
+    services.response_submit(survey=survey, answers={**VALID, "transport": "bus"})
+    for _ in range(5):
+        services.response_submit(survey=survey, answers=VALID)
+    client = client_as("member")
+    action = url("finding_from_question", world.programme)
+    results = url("results", world.programme, survey=survey.pk)
+    grade = survey.questions.get(code="grade")
+    bus = survey.questions.get(code="transport").choices.get(code="bus")
+    small = client.post(action, {"question": grade.pk, "segment_choice": bus.pk}, follow=True)
+    assert small.redirect_chain[0][0] == f"{results}?segment_choice={bus.pk}#result-{grade.pk}"
+    assert "Fewer than 5 responses in this segment" in small.content.decode()
+    later = services.question_create(survey=survey, code="later", type="likert", text="Neu hinzugefügt")
+    unanswered = client.post(action, {"question": later.pk}, follow=True)
+    assert "no answers under these filters" in unanswered.content.decode()
+    bogus = client.post(action, {"question": grade.pk, "wave": 999999}, follow=True)
+    assert "This survey has no such wave." in bogus.content.decode()
+    foreign = make_survey(world.other_programme).questions.first()
+    assert client.post(action, {"question": foreign.pk}).status_code == HTTPStatus.NOT_FOUND
+    assert client.post(action, {"question": "x"}).status_code == HTTPStatus.NOT_FOUND
+    assert client.post(action, {}).status_code == HTTPStatus.NOT_FOUND
+    assert client.get(action).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert Finding.objects.count() == 0
+
+
 def test_question_of_another_programme_is_ignored_in_finding_form(client_as, world):
     foreign = make_survey(world.other_programme)
     question = foreign.questions.first()
