@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -522,7 +522,11 @@ def vote_cast(*, participant: WorkshopParticipant, output: WorkshopOutput, dots:
     if dots > left:
         raise ValidationError(
             {
-                "dots": gettext("Only %(left)s of %(total)s dots are left.")
+                "dots": ngettext(
+                    "Only %(left)s of %(total)s dots is left.",
+                    "Only %(left)s of %(total)s dots are left.",
+                    left,
+                )
                 % {
                     "left": left,
                     "total": workshop.dots_per_participant,
