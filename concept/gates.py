@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from programmes.gates import CriterionResult
 
@@ -30,14 +31,20 @@ def _result(key, label, failing, total, programme, url_for) -> CriterionResult:
         detail = _("no selected measure yet")
         url = _url("programmes:konzeption:measure_list", programme)
     elif failing:
-        detail = _("%(failing)d of %(total)d selected measures fail: %(titles)s") % {
+        detail = ngettext(
+            "%(failing)d of %(total)d selected measure fails: %(titles)s",
+            "%(failing)d of %(total)d selected measures fail: %(titles)s",
+            total,
+        ) % {
             "failing": len(failing),
             "total": total,
             "titles": _titles(failing),
         }
         url = url_for(programme, failing[0]["pk"])
     else:
-        detail = _("all %(total)d selected measures") % {"total": total}
+        detail = ngettext("%(total)d selected measure", "all %(total)d selected measures", total) % {
+            "total": total
+        }
         url = _url("programmes:konzeption:measure_list", programme)
     return CriterionResult(key=key, label=label, met=bool(total) and not failing, detail=detail, url=url)
 
@@ -48,7 +55,8 @@ def selected_measure_criterion(programme) -> CriterionResult:
         key="konzeption.selected_measure",
         label=_("At least one selected measure"),
         met=count >= 1,
-        detail=_("%(count)d selected measures") % {"count": count},
+        detail=ngettext("%(count)d selected measure", "%(count)d selected measures", count)
+        % {"count": count},
         url=_url("programmes:konzeption:measure_list", programme) + "?status=shortlisted",
     )
 

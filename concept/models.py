@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from evaluation.models import Finding
 from programmes.models import Organisation, Programme
@@ -36,7 +37,7 @@ class JourneyStage(models.Model):
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="journey_stages"
     )
-    key = models.SlugField(_("key"), max_length=100)
+    key = models.SlugField(pgettext_lazy("short identifier", "key"), max_length=100)
     name = models.CharField(_("name"), max_length=100)
     position = models.PositiveIntegerField(_("position"), default=0)
 
@@ -497,7 +498,7 @@ class MeasureTemplate(models.Model):
         blank=True,
         related_name="measure_templates",
     )
-    key = models.SlugField(_("key"), max_length=100, blank=True)
+    key = models.SlugField(pgettext_lazy("short identifier", "key"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)

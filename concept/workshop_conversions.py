@@ -8,8 +8,8 @@ from django import forms
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import formats
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services
 from .models import Measure
@@ -27,7 +27,11 @@ def convert_to_measure(output, user, *, title: str = "", **_form_data) -> Measur
     workshop = output.workshop
     text = output.text.strip()
     dots = output.votes.aggregate(total=Sum("dots"))["total"] or 0
-    origin = gettext("From the workshop “%(title)s” on %(date)s (%(dots)s dots).") % {
+    origin = ngettext(
+        "From the workshop “%(title)s” on %(date)s (%(dots)s dot).",
+        "From the workshop “%(title)s” on %(date)s (%(dots)s dots).",
+        dots,
+    ) % {
         "title": workshop.title,
         "date": formats.date_format(workshop.starts_at, "SHORT_DATE_FORMAT"),
         "dots": dots,

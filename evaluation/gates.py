@@ -3,7 +3,7 @@
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from programmes.gates import CriterionResult, Threshold, gate_registry
 from programmes.selectors import stakeholder_groups_covered
@@ -60,7 +60,11 @@ def closed_wave_criterion(programme) -> CriterionResult:
     met = any(row["n"] >= row["target"] for row in rows)
     if rows:
         best = rows[0]
-        detail = _("best closed wave: %(n)d of %(target)d responses") % {
+        detail = ngettext(
+            "best closed wave: %(n)d of %(target)d response",
+            "best closed wave: %(n)d of %(target)d responses",
+            best["target"],
+        ) % {
             "n": best["n"],
             "target": best["target"],
         }
@@ -85,9 +89,13 @@ def findings_criterion(programme) -> CriterionResult:
     minimum = gate_registry.threshold(programme, FINDINGS, "min")
     return CriterionResult(
         key=FINDINGS,
-        label=_("At least %(min)d findings with evidence") % {"min": minimum},
+        label=ngettext(
+            "At least %(min)d finding with evidence", "At least %(min)d findings with evidence", minimum
+        )
+        % {"min": minimum},
         met=count >= minimum,
-        detail=_("%(count)d findings with evidence") % {"count": count},
+        detail=ngettext("%(count)d finding with evidence", "%(count)d findings with evidence", count)
+        % {"count": count},
         url=_url("programmes:evaluation:finding_list", programme),
     )
 
@@ -97,9 +105,14 @@ def stakeholder_groups_criterion(programme) -> CriterionResult:
     minimum = gate_registry.threshold(programme, STAKEHOLDER_GROUPS, "min")
     return CriterionResult(
         key=STAKEHOLDER_GROUPS,
-        label=_("Stakeholders recorded in at least %(min)d groups") % {"min": minimum},
+        label=ngettext(
+            "Stakeholders recorded in at least %(min)d group",
+            "Stakeholders recorded in at least %(min)d groups",
+            minimum,
+        )
+        % {"min": minimum},
         met=count >= minimum,
-        detail=_("%(count)d groups covered") % {"count": count},
+        detail=ngettext("%(count)d group covered", "%(count)d groups covered", count) % {"count": count},
         url=_url("programmes:stakeholders", programme),
     )
 

@@ -3,6 +3,7 @@
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from programmes.risks import RiskWarning
 
@@ -27,9 +28,17 @@ def small_sample_rule(programme):
             continue
         wave = row["label"] or _("Wave %(number)d") % {"number": row["number"]}
         if row["status"] == Wave.Status.OPEN:
-            state = _("so far %(n)d of %(target)d responses (the wave is still open)")
+            state = ngettext(
+                "so far %(n)d of %(target)d response (the wave is still open)",
+                "so far %(n)d of %(target)d responses (the wave is still open)",
+                target,
+            )
         else:
-            state = _("%(n)d of %(target)d responses when the wave closed")
+            state = ngettext(
+                "%(n)d of %(target)d response when the wave closed",
+                "%(n)d of %(target)d responses when the wave closed",
+                target,
+            )
         yield RiskWarning(
             rule=SMALL_SAMPLE,
             title=_("Survey sample below target: “%(survey)s”, %(wave)s")

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from programmes.models import Programme
 
@@ -213,7 +214,14 @@ def _normalise_choices(question_type: str, choices: Iterable[Mapping] | None) ->
         return []
     minimum = 2 if question_type == QuestionType.SINGLE_CHOICE else 1
     if len(choices) < minimum:
-        raise ValidationError({"choices": _("Give at least %(min)d answer options.") % {"min": minimum}})
+        raise ValidationError(
+            {
+                "choices": ngettext(
+                    "Give at least %(min)d answer option.", "Give at least %(min)d answer options.", minimum
+                )
+                % {"min": minimum}
+            }
+        )
     taken: set[str] = set()
     result = []
     for index, choice in enumerate(choices, start=1):
@@ -482,7 +490,11 @@ def _validate_one(question: Question, raw, language: str) -> tuple[list[dict], s
         if unknown:
             return [], _("Please choose from the options given.")
         if question.max_selections and len(values) > question.max_selections:
-            return [], _("Please choose at most %(max)d options.") % {"max": question.max_selections}
+            return [], ngettext(
+                "Please choose at most %(max)d option.",
+                "Please choose at most %(max)d options.",
+                question.max_selections,
+            ) % {"max": question.max_selections}
         return [{"choice": by_code[v]} for v in values], None
     if len(values) > 1:
         return [], _("Please give only one answer.")

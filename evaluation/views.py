@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -715,7 +716,12 @@ class ImportView(SurveyMixin, TemplateView):
                     cache.delete(self.cache_key(token))
                     messages.success(
                         self.request,
-                        _("%(count)d responses imported into %(wave)s.") % {"count": count, "wave": wave},
+                        ngettext(
+                            "%(count)d response imported into %(wave)s.",
+                            "%(count)d responses imported into %(wave)s.",
+                            count,
+                        )
+                        % {"count": count, "wave": wave},
                     )
                     return redirect(
                         "programmes:evaluation:results", **self.programme.url_kwargs, survey=self.survey.pk

@@ -1,6 +1,7 @@
 """Reads for pages, API and reports. Each returns a queryset or plain data with a fixed number of queries."""
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import (
     Invitation,
@@ -92,15 +93,94 @@ def programme_transitions(programme: Programme) -> QuerySet[PhaseTransition]:
 
 
 def programme_activity(programme: Programme, *, limit: int = 30) -> list[dict]:
-    """Recent changes to the programme, its members and stakeholders, newest first (simple-history)."""
+    """Recent changes to the programme, its members and stakeholders, newest first (simple-history), each told
+    as one sentence in the active language (``text``); a fixed number of queries."""
     records = []
-    sources = [
-        (Programme.history.filter(id=programme.pk), "programme"),
-        (Membership.history.filter(programme_id=programme.pk), "membership"),
-        (Stakeholder.history.filter(programme_id=programme.pk), "stakeholder"),
-    ]
-    for history_qs, kind in sources:
-        for record in history_qs.select_related("history_user").order_by("-history_date")[:limit]:
-            records.append({"kind": kind, "record": record})
+    # One record more than shown: the record after each is the state before it, so a phase move is named.
+    programme_records = list(
+        Programme.history.filter(id=programme.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[: limit + 1]
+    )
+    for index, record in enumerate(programme_records[:limit]):
+        before = programme_records[index + 1] if index + 1 < len(programme_records) else None
+        records.append({"kind": "programme", "record": record, "text": _programme_sentence(record, before)})
+    memberships = Membership.history.filter(programme_id=programme.pk).select_related("history_user", "user")
+    for record in memberships.order_by("-history_date")[:limit]:
+        records.append({"kind": "membership", "record": record, "text": _membership_sentence(record)})
+    stakeholders = Stakeholder.history.filter(programme_id=programme.pk).select_related("history_user")
+    for record in stakeholders.order_by("-history_date")[:limit]:
+        records.append({"kind": "stakeholder", "record": record, "text": _stakeholder_sentence(record)})
     records.sort(key=lambda item: item["record"].history_date, reverse=True)
     return records[:limit]
+
+
+# Whole sentences, so that every language can order the words its own way; the second of each pair is for
+# changes without a user (data migrations, the shell, background jobs).
+_PROGRAMME_SENTENCES = {
+    "+": (gettext_lazy("%(user)s created the programme"), gettext_lazy("The programme was created")),
+    "~": (gettext_lazy("%(user)s changed the programme"), gettext_lazy("The programme was changed")),
+    "-": (gettext_lazy("%(user)s deleted the programme"), gettext_lazy("The programme was deleted")),
+    "phase": (
+        gettext_lazy("%(user)s moved the programme from %(old)s to %(new)s"),
+        gettext_lazy("The programme moved from %(old)s to %(new)s"),
+    ),
+}
+_MEMBERSHIP_SENTENCES = {
+    "+": (
+        gettext_lazy("%(user)s added %(member)s as %(role)s"),
+        gettext_lazy("%(member)s was added as %(role)s"),
+    ),
+    "~": (
+        gettext_lazy("%(user)s changed the role of %(member)s to %(role)s"),
+        gettext_lazy("The role of %(member)s was changed to %(role)s"),
+    ),
+    "-": (
+        gettext_lazy("%(user)s removed %(member)s from the programme"),
+        gettext_lazy("%(member)s left the programme"),
+    ),
+}
+_STAKEHOLDER_SENTENCES = {
+    "+": (
+        gettext_lazy("%(user)s added the stakeholder “%(name)s”"),
+        gettext_lazy("The stakeholder “%(name)s” was added"),
+    ),
+    "~": (
+        gettext_lazy("%(user)s changed the stakeholder “%(name)s”"),
+        gettext_lazy("The stakeholder “%(name)s” was changed"),
+    ),
+    "-": (
+        gettext_lazy("%(user)s removed the stakeholder “%(name)s”"),
+        gettext_lazy("The stakeholder “%(name)s” was removed"),
+    ),
+}
+
+
+def _sentence(sentences: dict, key: str, record, **values) -> str:
+    with_user, without_user = sentences[key]
+    if record.history_user is None:
+        return str(without_user) % values
+    return str(with_user) % {"user": str(record.history_user), **values}
+
+
+def _programme_sentence(record, before) -> str:
+    if record.history_type == "~" and before is not None and before.phase != record.phase:
+        return _sentence(
+            _PROGRAMME_SENTENCES,
+            "phase",
+            record,
+            old=before.get_phase_display(),
+            new=record.get_phase_display(),
+        )
+    return _sentence(_PROGRAMME_SENTENCES, record.history_type, record)
+
+
+def _membership_sentence(record) -> str:
+    member = str(record.user) if record.user is not None else gettext("a deleted account")
+    return _sentence(
+        _MEMBERSHIP_SENTENCES, record.history_type, record, member=member, role=record.get_role_display()
+    )
+
+
+def _stakeholder_sentence(record) -> str:
+    return _sentence(_STAKEHOLDER_SENTENCES, record.history_type, record, name=record.name)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .gates import CriterionResult, gate_registry
 from .models import (
@@ -139,8 +140,10 @@ def programme_transition(
     if unmet and not override:
         raise ValidationError(
             {
-                "override": _(
-                    "%(count)d gate criteria are not met. Meet them first or override the gate with a written reason."
+                "override": ngettext(
+                    "%(count)d gate criterion is not met. Meet it first or override the gate with a written reason.",
+                    "%(count)d gate criteria are not met. Meet them first or override the gate with a written reason.",
+                    len(unmet),
                 )
                 % {"count": len(unmet)}
             }

@@ -703,7 +703,11 @@ def vote_cast(*, participant: WorkshopParticipant, output: WorkshopOutput, dots:
     if dots > left:
         raise ValidationError(
             {
-                "dots": gettext("Only %(left)s of %(total)s dots are left.")
+                "dots": ngettext(
+                    "Only %(left)s of %(total)s dots is left.",
+                    "Only %(left)s of %(total)s dots are left.",
+                    left,
+                )
                 % {
                     "left": left,
                     "total": workshop.dots_per_participant,

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from concept.models import Measure
 from programmes.cycles import cycle_started_at
@@ -61,14 +61,20 @@ def kpis_criterion(programme) -> CriterionResult:
         detail = _("no measure in implementation yet")
         url = reverse("programmes:transformation", kwargs=programme.url_kwargs)
     elif failing:
-        detail = _("%(failing)d of %(total)d measures in implementation lack one: %(titles)s") % {
+        detail = ngettext(
+            "%(failing)d of %(total)d measure in implementation lacks one: %(titles)s",
+            "%(failing)d of %(total)d measures in implementation lack one: %(titles)s",
+            len(rows),
+        ) % {
             "failing": len(failing),
             "total": len(rows),
             "titles": _titles(failing),
         }
         url = t_url(programme, "kpi_list")
     else:
-        detail = _("all %(total)d measures in implementation") % {"total": len(rows)}
+        detail = ngettext(
+            "%(total)d measure in implementation", "all %(total)d measures in implementation", len(rows)
+        ) % {"total": len(rows)}
         url = t_url(programme, "kpi_list")
     return CriterionResult(
         key=KPIS,
@@ -91,9 +97,14 @@ def reports_criterion(programme) -> CriterionResult:
     count = reports.count()
     return CriterionResult(
         key=REPORTS,
-        label=_("At least %(min)d reports sent to stakeholders in this cycle") % {"min": minimum},
+        label=ngettext(
+            "At least %(min)d report sent to stakeholders in this cycle",
+            "At least %(min)d reports sent to stakeholders in this cycle",
+            minimum,
+        )
+        % {"min": minimum},
         met=count >= minimum,
-        detail=_("%(count)d reports sent") % {"count": count},
+        detail=ngettext("%(count)d report sent", "%(count)d reports sent", count) % {"count": count},
         url=t_url(programme, "report_list"),
     )
 

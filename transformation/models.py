@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from concept.models import Measure
 from programmes.models import Programme
@@ -187,7 +188,11 @@ class _Line(models.Model):
         if case is not None and self.year is not None and self.year > case.horizon_years:
             raise ValidationError(
                 {
-                    "year": _("Year %(year)s lies beyond the horizon of %(horizon)s years.")
+                    "year": ngettext(
+                        "Year %(year)s lies beyond the horizon of %(horizon)s year.",
+                        "Year %(year)s lies beyond the horizon of %(horizon)s years.",
+                        case.horizon_years,
+                    )
                     % {"year": self.year, "horizon": case.horizon_years}
                 }
             )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from concept import services as concept_services
 from concept.models import Feasibility, Measure
@@ -115,8 +116,10 @@ def business_case_update(*, case: BusinessCase, **fields) -> BusinessCase:
         if beyond:
             raise ValidationError(
                 {
-                    "horizon_years": _(
-                        "Some lines lie beyond a horizon of %(horizon)s years; move or delete them first."
+                    "horizon_years": ngettext(
+                        "Some lines lie beyond a horizon of %(horizon)s year; move or delete them first.",
+                        "Some lines lie beyond a horizon of %(horizon)s years; move or delete them first.",
+                        case.horizon_years,
                     )
                     % {"horizon": case.horizon_years}
                 }

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import KPI, KPITarget, Measurement
 
@@ -315,10 +316,10 @@ def kpi_refresh_from_survey(*, kpi: KPI) -> int:
         measurement.period_start, measurement.period_end = start, end
         measurement.value = value
         measurement.source = Measurement.Source.SURVEY
-        measurement.note = _("Survey wave: %(wave)s (%(n)s answers)") % {
-            "wave": wave.display_name,
-            "n": results["questions"][0]["respondents"],
-        }
+        respondents = results["questions"][0]["respondents"]
+        measurement.note = ngettext(
+            "Survey wave: %(wave)s (%(n)s answer)", "Survey wave: %(wave)s (%(n)s answers)", respondents
+        ) % {"wave": wave.display_name, "n": respondents}
         measurement.save()
         kept.append(measurement.pk)
     kpi.measurements.filter(source=Measurement.Source.SURVEY).exclude(pk__in=kept).delete()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -297,7 +298,15 @@ class CaseActionView(CaseMixin, View):
                 )
             elif self.action == "take_over":
                 created = services.business_case_take_over_feasibility(case=case)
-                messages.success(request, _("%(n)s lines taken over from Konzeption.") % {"n": len(created)})
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)s line taken over from Konzeption.",
+                        "%(n)s lines taken over from Konzeption.",
+                        len(created),
+                    )
+                    % {"n": len(created)},
+                )
             elif self.action == "approve":
                 services.business_case_approve(case=case, user=request.user)
                 messages.success(request, _("The business case is approved and frozen."))

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -171,9 +172,12 @@ class GateTransitionView(APIView):
             if unmet:
                 return Response(
                     {
-                        "detail": _(
+                        "detail": ngettext(
+                            "%(count)d gate criterion is not met. Meet it first or override the gate with "
+                            "a written reason (override: true).",
                             "%(count)d gate criteria are not met. Meet them first or override the gate with "
-                            "a written reason (override: true)."
+                            "a written reason (override: true).",
+                            len(unmet),
                         )
                         % {"count": len(unmet)},
                         "unmet": unmet,

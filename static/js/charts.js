@@ -1,7 +1,9 @@
 // Draws the result charts with Chart.js. Each <canvas data-chart-source="ID"> reads its figures from the
 // <script type="application/json" id="ID"> beside it; the table next to the chart holds the same figures.
+// Numbers follow the page language (static/js/numbers.js), as the table does.
 document.addEventListener("DOMContentLoaded", () => {
-  if (typeof window.Chart === "undefined") return;
+  if (typeof window.Chart === "undefined" || !window.stadtlotseNumbers) return;
+  const numbers = window.stadtlotseNumbers;
   const style = getComputedStyle(document.body);
   const colour = (name, fallback) => (style.getPropertyValue(name) || "").trim() || fallback;
   const bar = colour("--kern-color-action-default", "#1c3e8c");
@@ -24,27 +26,39 @@ document.addEventListener("DOMContentLoaded", () => {
         type: "radar",
         data: { labels: data.labels, datasets },
         options: {
+          locale: numbers.language,
           maintainAspectRatio: false,
           animation: false,
           plugins: { legend: { display: datasets.length > 1, position: "bottom", labels: { color: text, usePointStyle: true } } },
-          scales: { r: { min: 0, max: 4, ticks: { stepSize: 1, color: text }, pointLabels: { color: text } } },
+          scales: { r: { min: 0, max: 4, ticks: { stepSize: 1, color: text, callback: (value) => numbers.number(value) }, pointLabels: { color: text } } },
         },
       });
       return;
     }
     const height = data.horizontal ? Math.max(160, data.labels.length * 34) : 220;
     canvas.parentElement.style.height = `${height}px`;
+    // The shares run along x when the bars lie horizontally (long answer labels), else along y.
+    const valueAxis = data.horizontal ? "x" : "y";
+    const categoryAxis = data.horizontal ? "y" : "x";
     new window.Chart(canvas, {
       type: "bar",
       data: { labels: data.labels, datasets: [{ label: data.label, data: data.shares, backgroundColor: bar }] },
       options: {
-        indexAxis: data.horizontal ? "y" : "x",
+        locale: numbers.language,
+        indexAxis: categoryAxis,
         maintainAspectRatio: false,
         animation: false,
-        plugins: { legend: { display: false }, tooltip: { callbacks: { label: (ctx) => `${ctx.parsed[data.horizontal ? "x" : "y"]} % (n = ${data.counts[ctx.dataIndex]})` } } },
+        plugins: {
+          legend: { display: false },
+          tooltip: {
+            callbacks: {
+              label: (ctx) => `${numbers.percent(ctx.parsed[valueAxis])} (n = ${numbers.number(data.counts[ctx.dataIndex], 0)})`,
+            },
+          },
+        },
         scales: {
-          x: { ticks: { color: text }, beginAtZero: true },
-          y: { ticks: { color: text }, beginAtZero: true },
+          [valueAxis]: { ticks: { color: text, callback: (value) => numbers.percent(value) }, beginAtZero: true },
+          [categoryAxis]: { ticks: { color: text }, beginAtZero: true },
         },
       },
     });

@@ -1,9 +1,11 @@
 // KPI charts with Chart.js. A canvas names the <script type="application/json"> holding its figures:
 // data-kpi-source: measurements and target path on a time-proportional axis (dates as milliseconds, labelled
 // YYYY-MM-DD, so no date adapter is needed); data-footfall-source: bar chart. The tables beside every chart
-// hold the same figures.
+// hold the same figures. Numbers follow the page language (static/js/numbers.js); a KPI canvas may name its
+// unit in data-unit, which the tooltips and the y axis then show.
 document.addEventListener("DOMContentLoaded", () => {
-  if (typeof window.Chart === "undefined") return;
+  if (typeof window.Chart === "undefined" || !window.stadtlotseNumbers) return;
+  const numbers = window.stadtlotseNumbers;
   const style = getComputedStyle(document.body);
   const text = (style.getPropertyValue("--kern-color-layout-text-default") || "").trim() || "#171a26";
   const blue = (style.getPropertyValue("--kern-color-action-default") || "").trim() || "#1c3e8c";
@@ -19,6 +21,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const data = read(canvas.dataset.kpiSource);
     if (!data) return;
     canvas.parentElement.style.height = "300px";
+    const unit = canvas.dataset.unit || "";
     const measured = points(data.measurement_points);
     const path = points(data.path_points);
     const datasets = [
@@ -35,16 +38,22 @@ document.addEventListener("DOMContentLoaded", () => {
       type: "line",
       data: { datasets },
       options: {
+        locale: numbers.language,
         maintainAspectRatio: false,
         animation: false,
         parsing: false,
         plugins: {
           legend: { labels: { color: text, usePointStyle: true } },
-          tooltip: { callbacks: { title: (items) => (items.length ? isoDate(items[0].parsed.x) : "") } },
+          tooltip: {
+            callbacks: {
+              title: (items) => (items.length ? isoDate(items[0].parsed.x) : ""),
+              label: (ctx) => `${ctx.dataset.label}: ${numbers.withUnit(ctx.parsed.y, unit)}`,
+            },
+          },
         },
         scales: {
           x: { type: "linear", min: ends[0], max: ends[1], ticks: { color: text, maxTicksLimit: 8, callback: (value) => isoDate(value) } },
-          y: { ticks: { color: text } },
+          y: { ticks: { color: text, callback: (value) => numbers.number(value) }, title: { display: Boolean(unit), text: unit, color: text } },
         },
       },
     });
@@ -58,10 +67,11 @@ document.addEventListener("DOMContentLoaded", () => {
       type: "bar",
       data: { labels: data.labels, datasets: [{ data: data.values, backgroundColor: blue }] },
       options: {
+        locale: numbers.language,
         maintainAspectRatio: false,
         animation: false,
-        plugins: { legend: { display: false } },
-        scales: { x: { ticks: { color: text } }, y: { ticks: { color: text }, beginAtZero: true } },
+        plugins: { legend: { display: false }, tooltip: { callbacks: { label: (ctx) => numbers.number(ctx.parsed.y, 0) } } },
+        scales: { x: { ticks: { color: text } }, y: { ticks: { color: text, callback: (value) => numbers.number(value) }, beginAtZero: true } },
       },
     });
   });

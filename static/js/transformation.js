@@ -1,7 +1,9 @@
 // Draws the cumulative discounted cash flow per scenario with Chart.js. The canvas reads its figures from the
 // <script type="application/json"> named in data-cashflow-source; the tables beside it hold the same figures.
+// Amounts are euros in the page language (static/js/numbers.js): whole euros on the axis, cents in tooltips.
 document.addEventListener("DOMContentLoaded", () => {
-  if (typeof window.Chart === "undefined") return;
+  if (typeof window.Chart === "undefined" || !window.stadtlotseNumbers) return;
+  const numbers = window.stadtlotseNumbers;
   const style = getComputedStyle(document.body);
   const text = (style.getPropertyValue("--kern-color-layout-text-default") || "").trim() || "#171a26";
   const colours = ["#a30000", "#1c3e8c", "#2e7d32"];
@@ -24,10 +26,14 @@ document.addEventListener("DOMContentLoaded", () => {
         })),
       },
       options: {
+        locale: numbers.language,
         maintainAspectRatio: false,
         animation: false,
-        plugins: { legend: { labels: { color: text, usePointStyle: true } } },
-        scales: { x: { ticks: { color: text } }, y: { ticks: { color: text } } },
+        plugins: {
+          legend: { labels: { color: text, usePointStyle: true } },
+          tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${numbers.euro(ctx.parsed.y, 2)}` } },
+        },
+        scales: { x: { ticks: { color: text } }, y: { ticks: { color: text, callback: (value) => numbers.euro(value) } } },
       },
     });
   });

@@ -44,3 +44,23 @@ def test_criteria_met(world, survey):
     programme.save()
     assert results(programme)["evaluation.vision"].met
     assert "5 of 5" in results(programme)["evaluation.closed_wave"].detail
+
+
+def test_counts_in_the_details_agree_with_their_number_in_german(world):
+    """One finding is "1 Erkenntnis", two are "2 Erkenntnisse": the details use plural forms, not "findings: 1"."""
+    from django.utils import translation
+
+    programme = world.programme
+    finding = services.finding_create(programme=programme, statement="Parken ist schwierig")
+    services.evidence_add(finding=finding, kind="url", label="Beleg", url="https://example.org")
+    StakeholderFactory(programme=programme, group=StakeholderGroup.BUSINESS)
+    with translation.override("de"):
+        criteria = results(programme)
+        assert criteria["evaluation.findings"].detail == "1 Erkenntnis mit Beleg"
+        assert criteria["evaluation.stakeholder_groups"].detail == "1 Gruppe abgedeckt"
+    second = services.finding_create(programme=programme, statement="Zu wenig Bänke")
+    services.evidence_add(finding=second, kind="url", label="Beleg", url="https://example.org")
+    with translation.override("de"):
+        assert results(programme)["evaluation.findings"].detail == "2 Erkenntnisse mit Beleg"
+    with translation.override("en"):
+        assert results(programme)["evaluation.findings"].detail == "2 findings with evidence"

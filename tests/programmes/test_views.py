@@ -6,7 +6,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
+from programmes import services
 from programmes.models import Invitation, Membership, Organisation, Phase, PhaseTransition, Programme, Role
 from tests.programmes.factories import MembershipFactory, StakeholderFactory, UserFactory
 
@@ -374,6 +376,34 @@ def test_an_unmet_gate_blocks_until_the_lead_overrides_it(client_as, world, fail
     world.programme.refresh_from_db()
     assert world.programme.phase == Phase.KONZEPTION
     assert PhaseTransition.objects.get().overridden is True
+
+
+def test_recent_activity_tells_whole_sentences_in_the_chosen_language(
+    client_as, world, no_gate_criteria, settings
+):
+    """Each line of the activity list is one translated sentence, so German can put the verb last."""
+    client = client_as("lead")
+    lead, member = escape(str(world.user("lead"))), escape(str(world.user("member")))
+    client.post(url("transition", world.programme), {"rationale": "Befragung ausgewertet"})
+    membership = world.programme.memberships.get(user=world.user("member"))
+    client.post(url("member_role", world.programme, pk=membership.pk), {"role": "stakeholder"})
+    services.stakeholder_create(
+        programme=world.programme, name="Handelsverband", group="business", influence=4, interest=3
+    )
+
+    german = client.get(world.programme.get_absolute_url()).content.decode()
+    assert (
+        f"{lead} hat die Phase des Programms von Evaluation auf Konzeption gesetzt – Befragung ausgewertet"
+        in german
+    )
+    assert f"{lead} hat die Rolle von {member} auf Stakeholder (nur lesen) geändert" in german
+    assert "Der Stakeholder „Handelsverband“ wurde erfasst" in german
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(world.programme.get_absolute_url()).content.decode()
+    assert f"{lead} moved the programme from Evaluation to Konzeption – Befragung ausgewertet" in english
+    assert f"{lead} changed the role of {member} to Stakeholder (read only)" in english
+    assert "The stakeholder “Handelsverband” was added" in english
 
 
 # --- Stakeholders ------------------------------------------------------------------------------------

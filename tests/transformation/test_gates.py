@@ -72,7 +72,7 @@ def test_kpi_criterion_needs_baseline_target_and_a_measurement_for_every_impleme
     assert not by_key(in_transformation)[gates.KPIS].met
     MeasurementFactory(kpi=kpi)
     result = by_key(in_transformation)[gates.KPIS]
-    assert result.met and "all 1" in result.detail
+    assert result.met and result.detail == "1 measure in implementation"
 
 
 def test_kpi_criterion_is_unmet_without_any_measure_in_implementation(in_transformation):
@@ -90,7 +90,7 @@ def test_reports_criterion_counts_sent_reports_against_the_programme_threshold(i
     )
     in_transformation.refresh_from_db()
     result = by_key(in_transformation)[gates.REPORTS]
-    assert not result.met and result.detail == "1 reports sent"
+    assert not result.met and result.detail == "1 report sent"
     assert gate_registry.threshold(in_transformation, gates.REPORTS, "min") == 2
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -32,10 +33,10 @@ def kpi_sparkline(summary, width: int = 160, height: int = 40):
     """The KPI's recent values as an inline SVG (transformation.svgcharts), labelled for screen readers."""
     from transformation.svgcharts import sparkline_svg
 
-    label = _("Trend of %(kpi)s, last %(count)s values") % {
-        "kpi": summary.kpi.name,
-        "count": len(summary.sparkline),
-    }
+    count = len(summary.sparkline)
+    label = ngettext(
+        "Trend of %(kpi)s, last %(count)s value", "Trend of %(kpi)s, last %(count)s values", count
+    ) % {"kpi": summary.kpi.name, "count": count}
     return sparkline_svg(summary.sparkline, width=width, height=height, label=label)
 
 
