@@ -63,7 +63,9 @@ class RiskAcknowledgeView(ProgrammeMixin, View):
             else:
                 messages.success(request, _("The warning is acknowledged with your note."))
                 # The programme page offers the same form; send the user back where they came from.
-                back = "programmes:detail" if request.POST.get("return_to") == "detail" else "programmes:risks"
+                back = (
+                    "programmes:detail" if request.POST.get("return_to") == "detail" else "programmes:risks"
+                )
                 return redirect(back, **self.programme.url_kwargs)
         view = RiskListView()
         view.setup(request, *args, **kwargs)

@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0003_risks_and_workshops'),
+        ("programmes", "0003_risks_and_workshops"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='riskacknowledgement',
-            name='fingerprint',
-            field=models.CharField(blank=True, max_length=200, null=True, verbose_name='substance of the warning'),
+            model_name="riskacknowledgement",
+            name="fingerprint",
+            field=models.CharField(
+                blank=True, max_length=200, null=True, verbose_name="substance of the warning"
+            ),
         ),
         migrations.AddField(
-            model_name='riskacknowledgement',
-            name='lapsed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='lapsed at'),
+            model_name="riskacknowledgement",
+            name="lapsed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="lapsed at"),
         ),
     ]
