@@ -78,24 +78,26 @@ def _key(rule: str, subject: str) -> tuple[str, str]:
     return rule, subject
 
 
-def _sync_acknowledgements(programme, warnings: list[RiskWarning]) -> tuple[dict, dict]:
+def _sync_acknowledgements(programme, warnings: list[RiskWarning], *, evaluated_at) -> tuple[dict, dict]:
     """Match the acknowledgements to the current warnings; lapse those whose warning cleared or changed.
 
     Returns (covering, lapsed): acknowledgements by (rule, subject). One query to read, and at most one
     query each to lapse stale acknowledgements and to give a fingerprint to acknowledgements recorded
-    before fingerprints existed (they adopt the substance of the warning as it fires now).
+    before fingerprints existed (they adopt the substance of the warning as it fires now). ``evaluated_at`` is
+    when the rules began to run: an acknowledgement recorded after it is left alone.
     """
-    from django.utils import timezone
-
     from .models import RiskAcknowledgement
 
     current = {_key(w.rule, w.subject): w for w in warnings}
     covering, lapsed, to_lapse, to_adopt = {}, {}, [], []
-    now = timezone.now()
     acks = RiskAcknowledgement.objects.filter(programme=programme).select_related("acknowledged_by")
     for ack in acks:
         key = _key(ack.rule, ack.subject)
         warning = current.get(key)
+        if ack.lapsed_at is None and ack.acknowledged_at > evaluated_at:
+            if warning is not None:  # acknowledged while the rules ran: it covers the warning as it is now
+                covering[key] = ack
+            continue
         if ack.lapsed_at is None and warning is not None:
             if ack.fingerprint is None:
                 ack.fingerprint = warning.fingerprint
@@ -104,11 +106,14 @@ def _sync_acknowledgements(programme, warnings: list[RiskWarning]) -> tuple[dict
                 covering[key] = ack
                 continue
         if ack.lapsed_at is None:
-            ack.lapsed_at = now
+            ack.lapsed_at = evaluated_at
             to_lapse.append(ack.pk)
         lapsed[key] = ack
     if to_lapse:
-        RiskAcknowledgement.objects.filter(pk__in=to_lapse, lapsed_at__isnull=True).update(lapsed_at=now)
+        # Not one that somebody (re-)acknowledged while the warnings were being computed.
+        RiskAcknowledgement.objects.filter(
+            pk__in=to_lapse, lapsed_at__isnull=True, acknowledged_at__lte=evaluated_at
+        ).update(lapsed_at=evaluated_at)
     to_adopt = [ack for ack in to_adopt if ack.lapsed_at is None]
     if to_adopt:
         RiskAcknowledgement.objects.bulk_update(to_adopt, ["fingerprint"])
@@ -116,9 +121,15 @@ def _sync_acknowledgements(programme, warnings: list[RiskWarning]) -> tuple[dict
 
 
 def risk_warnings(programme, *, include_acknowledged: bool = True) -> list[RiskWarning]:
-    """The programme's warnings with their acknowledgements (one query, plus one when some lapse); open first."""
+    """The programme's warnings with their acknowledgements, open ones first.
+
+    One query for the acknowledgements, plus one when some lapse and one when older ones adopt a fingerprint.
+    """
+    from django.utils import timezone
+
+    evaluated_at = timezone.now()
     current = risk_registry.evaluate(programme)
-    covering, lapsed = _sync_acknowledgements(programme, current)
+    covering, lapsed = _sync_acknowledgements(programme, current, evaluated_at=evaluated_at)
     warnings = [
         replace(
             warning,
@@ -138,6 +149,8 @@ def risk_acknowledgements_sweep() -> int:
     Run nightly (task ``sweep_risk_acknowledgements``) so a warning that clears and fires again between two
     visits of the radar still shows as open. Returns how many acknowledgements lapsed.
     """
+    from django.utils import timezone
+
     from .models import Programme, RiskAcknowledgement
 
     before = RiskAcknowledgement.objects.filter(lapsed_at__isnull=True).count()
@@ -145,7 +158,8 @@ def risk_acknowledgements_sweep() -> int:
         pk__in=RiskAcknowledgement.objects.filter(lapsed_at__isnull=True).values("programme_id")
     ).select_related("organisation")
     for programme in programmes.iterator(chunk_size=200):
-        _sync_acknowledgements(programme, risk_registry.evaluate(programme))
+        evaluated_at = timezone.now()
+        _sync_acknowledgements(programme, risk_registry.evaluate(programme), evaluated_at=evaluated_at)
     return before - RiskAcknowledgement.objects.filter(lapsed_at__isnull=True).count()
 
 

@@ -129,3 +129,15 @@ def test_the_radar_keeps_a_fixed_number_of_queries_while_acknowledgements_lapse(
     with django_assert_max_num_queries(2 + len(risks.risk_registry.keys()) * 3):
         warnings = risks.risk_warnings(world.programme)
     assert sum(1 for w in warnings if w.lapsed_acknowledgement is not None) == 30
+
+
+def test_an_acknowledgement_given_while_the_rules_ran_is_not_lapsed_by_that_run(world, mayor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    started = timezone.now() - timedelta(seconds=5)  # the rules began before the acknowledgement was saved
+    acknowledge(world, mayor)
+    covering, lapsed = risks._sync_acknowledgements(world.programme, [], evaluated_at=started)
+    assert (covering, lapsed) == ({}, {})
+    assert RiskAcknowledgement.objects.get().lapsed_at is None
