@@ -12,7 +12,7 @@ class ConceptConfig(AppConfig):
         from . import gates
 
         for key, criterion in gates.CRITERIA:
-            gate_registry.register("konzeption", key, criterion)
+            gate_registry.register("konzeption", key, criterion, thresholds=gates.THRESHOLDS.get(key, ()))
 
         from programmes.risks import risk_registry
 

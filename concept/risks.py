@@ -59,7 +59,7 @@ def technology_first_rule(programme):
         .annotate(
             has_finding=Exists(Measure.findings.through.objects.filter(measure_id=OuterRef("measure_id")))
         )
-        .values("measure_id", "measure__title", "chosen_provider__name", "has_finding")
+        .values("measure_id", "measure__title", "chosen_provider_id", "chosen_provider__name", "has_finding")
         .order_by("measure__title")
     )
     for row in rows:
@@ -80,6 +80,7 @@ def technology_first_rule(programme):
             % {"provider": row["chosen_provider__name"], "reason": reason},
             url=_url(programme, "providers", pk=row["measure_id"]),
             subject=f"measure:{row['measure_id']}",
+            fingerprint=f"provider:{row['chosen_provider_id']}:{'evaluation' if in_evaluation else 'no_finding'}",
         )
 
 
@@ -91,11 +92,13 @@ def operating_gap_rule(programme):
         .order_by("title")
     )
     for row in rows:
-        missing = []
+        missing, gaps = [], []
         if not row["feasibility__staff_hours_per_month"]:
             missing.append(_("staff hours per month"))
+            gaps.append("staff_hours")
         if not (row["feasibility__content_maintenance"] or "").strip():
             missing.append(_("who maintains the content"))
+            gaps.append("content_owner")
         if not missing:
             continue
         yield RiskWarning(
@@ -108,6 +111,7 @@ def operating_gap_rule(programme):
             % {"missing": ", ".join(str(m) for m in missing)},
             url=_url(programme, "feasibility", pk=row["pk"]),
             subject=f"measure:{row['pk']}",
+            fingerprint="missing:" + ",".join(gaps),
         )
 
 
@@ -134,6 +138,7 @@ def stale_content_rule(programme):
             },
             url=_url(programme, "touchpoint_edit", pk=row["pk"]),
             subject=f"touchpoint:{row['pk']}",
+            fingerprint=f"updated:{row['last_content_update'].isoformat()}",
         )
 
 

@@ -275,7 +275,7 @@ def templates_visible_to(user) -> QuerySet[MeasureTemplate]:
 
 
 def selected_measures_gate_rows(programme: Programme) -> list[dict]:
-    """Per selected measure: evidence count, verdicts, staff hours, costs and funding, in one query."""
+    """Per selected measure: evidence and evidenced findings, verdicts, staff hours, costs and funding (1 query)."""
     funded = (
         FundingSource.objects.filter(measure=OuterRef("pk"))
         .values("measure")
@@ -286,6 +286,7 @@ def selected_measures_gate_rows(programme: Programme) -> list[dict]:
         Measure.objects.filter(programme=programme, status=Measure.Status.SELECTED)
         .annotate(
             evidence_count=Count("findings__evidence", distinct=True),
+            evidenced_findings=Count("findings", filter=Q(findings__evidence__isnull=False), distinct=True),
             funded=Coalesce(
                 Subquery(funded),
                 Value(Decimal("0")),
@@ -296,6 +297,7 @@ def selected_measures_gate_rows(programme: Programme) -> list[dict]:
             "pk",
             "title",
             "evidence_count",
+            "evidenced_findings",
             "funded",
             "one_off_costs",
             "feasibility__organisation_verdict",

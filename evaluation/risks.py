@@ -56,6 +56,8 @@ def small_sample_rule(programme):
                 kwargs={**programme.url_kwargs, "survey": row["survey_id"]},
             ),
             subject=f"wave:{row['pk']}",
+            # An acknowledged "still open" shortfall comes back when the wave closes short or the target moves.
+            fingerprint=f"{row['status']}:target:{target}",
         )
 
 

@@ -176,13 +176,21 @@ class TransitionForm(forms.Form):
 
 
 class GateSettingsForm(forms.Form):
-    """The thresholds of the current phase's gate criteria, one number field per threshold."""
+    """The thresholds of one phase's gate criteria (by default the current phase), one number field each.
 
-    def __init__(self, *args, programme, **kwargs):
+    A hidden ``phase`` field says which phase's gate the form edits, so one page can hold a form per phase.
+    """
+
+    def __init__(self, *args, programme, phase: str | None = None, **kwargs):
         from .gates import gate_registry
+        from .models import Phase
 
+        phase = phase if phase in Phase.values else programme.phase
+        kwargs.setdefault("auto_id", f"id_{phase}_%s")  # unique ids when a page holds one form per phase
         super().__init__(*args, **kwargs)
-        self.thresholds = gate_registry.thresholds_for(programme.phase)
+        self.phase = phase
+        self.fields["phase"] = forms.CharField(widget=forms.HiddenInput, initial=self.phase, required=False)
+        self.thresholds = gate_registry.thresholds_for(self.phase)
         for key, threshold in self.thresholds:
             self.fields[f"{key}__{threshold.name}"] = forms.IntegerField(
                 label=threshold.label,
@@ -191,6 +199,10 @@ class GateSettingsForm(forms.Form):
                 initial=gate_registry.threshold(programme, key, threshold.name),
                 help_text=_("Default: %(default)d") % {"default": threshold.default},
             )
+
+    @property
+    def has_thresholds(self) -> bool:
+        return bool(self.thresholds)
 
     def service_values(self) -> dict[str, dict[str, int]]:
         values: dict[str, dict[str, int]] = {}

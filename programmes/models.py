@@ -343,6 +343,13 @@ class RiskAcknowledgement(models.Model):
         related_name="+",
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), default=timezone.now)
+    # The substance of the warning when it was acknowledged (RiskWarning.fingerprint). NULL only for rows
+    # recorded before fingerprints existed: they adopt the warning's fingerprint the next time it is computed.
+    fingerprint = models.CharField(  # noqa: DJ001 (NULL "not recorded" differs from "" "no details")
+        _("substance of the warning"), max_length=200, null=True, blank=True
+    )
+    # Set when the radar found the warning cleared or changed; a lapsed acknowledgement covers nothing.
+    lapsed_at = models.DateTimeField(_("lapsed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("risk acknowledgement")

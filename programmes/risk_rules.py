@@ -30,6 +30,7 @@ def unengaged_stakeholder_rule(programme):
             % {"influence": row["influence"]},
             url=reverse("programmes:stakeholder_edit", kwargs={**programme.url_kwargs, "pk": row["pk"]}),
             subject=f"stakeholder:{row['pk']}",
+            fingerprint=f"influence:{row['influence']}",
         )
 
 

@@ -9,6 +9,13 @@ A rule is a callable ``(programme) -> Iterable[RiskWarning]`` that yields one wa
 (``subject`` names it, e.g. ``"measure:12"``) or one for the whole programme (``subject=""``). The hub knows
 nothing of measures or KPIs; it asks the rules and joins the acknowledgements that leads and members left.
 Rules must run a fixed number of queries whatever the data size.
+
+An acknowledgement covers the warning *as it was acknowledged*. A rule states the substance of each warning
+in ``fingerprint``: a short, language-independent string of the facts the warning rests on (e.g. the date of
+a KPI's latest value). The acknowledgement keeps the fingerprint it was given for. Whenever the radar is
+computed (every page, the API, reports, and a nightly sweep), an acknowledgement lapses for good when its
+warning is gone (the problem cleared) or its fingerprint differs (the substance changed); when the warning
+fires again, it is open again. A lapsed acknowledgement stays as history on the open warning.
 """
 
 from collections.abc import Callable, Iterable
@@ -22,7 +29,9 @@ class RiskWarning:
     explanation: str
     url: str = ""
     subject: str = ""
+    fingerprint: str = ""  # the substance of the warning; a change reopens an acknowledged warning
     acknowledgement: object | None = None  # a RiskAcknowledgement, filled in by ``risk_warnings``
+    lapsed_acknowledgement: object | None = None  # an earlier acknowledgement that no longer covers it
 
     @property
     def acknowledged(self) -> bool:
@@ -65,27 +74,100 @@ class RiskRegistry:
 risk_registry = RiskRegistry()
 
 
-def risk_warnings(programme, *, include_acknowledged: bool = True) -> list[RiskWarning]:
-    """The programme's warnings with their acknowledgements (one extra query); unacknowledged first."""
+def _key(rule: str, subject: str) -> tuple[str, str]:
+    return rule, subject
+
+
+def _sync_acknowledgements(programme, warnings: list[RiskWarning], *, evaluated_at) -> tuple[dict, dict]:
+    """Match the acknowledgements to the current warnings; lapse those whose warning cleared or changed.
+
+    Returns (covering, lapsed): acknowledgements by (rule, subject). One query to read, and at most one
+    query each to lapse stale acknowledgements and to give a fingerprint to acknowledgements recorded
+    before fingerprints existed (they adopt the substance of the warning as it fires now). ``evaluated_at`` is
+    when the rules began to run: an acknowledgement recorded after it is left alone.
+    """
     from .models import RiskAcknowledgement
 
-    acks = {
-        (ack.rule, ack.subject): ack
-        for ack in RiskAcknowledgement.objects.filter(programme=programme).select_related("acknowledged_by")
-    }
+    current = {_key(w.rule, w.subject): w for w in warnings}
+    covering, lapsed, to_lapse, to_adopt = {}, {}, [], []
+    acks = RiskAcknowledgement.objects.filter(programme=programme).select_related("acknowledged_by")
+    for ack in acks:
+        key = _key(ack.rule, ack.subject)
+        warning = current.get(key)
+        if ack.lapsed_at is None and ack.acknowledged_at > evaluated_at:
+            if warning is not None:  # acknowledged while the rules ran: it covers the warning as it is now
+                covering[key] = ack
+            continue
+        if ack.lapsed_at is None and warning is not None:
+            if ack.fingerprint is None:
+                ack.fingerprint = warning.fingerprint
+                to_adopt.append(ack)
+            if ack.fingerprint == warning.fingerprint:
+                covering[key] = ack
+                continue
+        if ack.lapsed_at is None:
+            ack.lapsed_at = evaluated_at
+            to_lapse.append(ack.pk)
+        lapsed[key] = ack
+    if to_lapse:
+        # Not one that somebody (re-)acknowledged while the warnings were being computed.
+        RiskAcknowledgement.objects.filter(
+            pk__in=to_lapse, lapsed_at__isnull=True, acknowledged_at__lte=evaluated_at
+        ).update(lapsed_at=evaluated_at)
+    to_adopt = [ack for ack in to_adopt if ack.lapsed_at is None]
+    if to_adopt:
+        RiskAcknowledgement.objects.bulk_update(to_adopt, ["fingerprint"])
+    return covering, lapsed
+
+
+def risk_warnings(programme, *, include_acknowledged: bool = True) -> list[RiskWarning]:
+    """The programme's warnings with their acknowledgements, open ones first.
+
+    One query for the acknowledgements, plus one when some lapse and one when older ones adopt a fingerprint.
+    """
+    from django.utils import timezone
+
+    evaluated_at = timezone.now()
+    current = risk_registry.evaluate(programme)
+    covering, lapsed = _sync_acknowledgements(programme, current, evaluated_at=evaluated_at)
     warnings = [
-        replace(warning, acknowledgement=acks.get((warning.rule, warning.subject)))
-        for warning in risk_registry.evaluate(programme)
+        replace(
+            warning,
+            acknowledgement=covering.get(_key(warning.rule, warning.subject)),
+            lapsed_acknowledgement=lapsed.get(_key(warning.rule, warning.subject)),
+        )
+        for warning in current
     ]
     if not include_acknowledged:
         warnings = [w for w in warnings if not w.acknowledged]
     return sorted(warnings, key=lambda w: (w.acknowledged, w.rule, w.subject))
 
 
+def risk_acknowledgements_sweep() -> int:
+    """Lapse the acknowledgements whose warnings have cleared or changed, in every programme that has some.
+
+    Run nightly (task ``sweep_risk_acknowledgements``) so a warning that clears and fires again between two
+    visits of the radar still shows as open. Returns how many acknowledgements lapsed.
+    """
+    from django.utils import timezone
+
+    from .models import Programme, RiskAcknowledgement
+
+    before = RiskAcknowledgement.objects.filter(lapsed_at__isnull=True).count()
+    programmes = Programme.objects.filter(
+        pk__in=RiskAcknowledgement.objects.filter(lapsed_at__isnull=True).values("programme_id")
+    ).select_related("organisation")
+    for programme in programmes.iterator(chunk_size=200):
+        evaluated_at = timezone.now()
+        _sync_acknowledgements(programme, risk_registry.evaluate(programme), evaluated_at=evaluated_at)
+    return before - RiskAcknowledgement.objects.filter(lapsed_at__isnull=True).count()
+
+
 # --- Writes: acknowledgements ------------------------------------------------------------------------------
 
 
 def _current_warning(programme, rule: str, subject: str) -> RiskWarning | None:
+    """The warning as it fires now (its fingerprint is what the acknowledgement will cover)."""
     return next(
         (w for w in risk_registry.evaluate(programme) if w.rule == rule and w.subject == subject), None
     )
@@ -108,8 +190,10 @@ def risk_acknowledge(*, programme, rule: str, subject: str = "", note: str, user
     known_rules = risk_registry.keys()
     if rule not in known_rules:
         errors["rule"] = _("Unknown risk rule.")
-    elif _current_warning(programme, rule, subject) is None:
-        errors["subject"] = _("There is no such warning for this programme (any more).")
+    else:
+        warning = _current_warning(programme, rule, subject)
+        if warning is None:
+            errors["subject"] = _("There is no such warning for this programme (any more).")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -117,22 +201,25 @@ def risk_acknowledge(*, programme, rule: str, subject: str = "", note: str, user
             programme=programme,
             rule=rule,
             subject=subject,
-            defaults={"note": note, "acknowledged_by": user},
+            defaults={"note": note, "acknowledged_by": user, "fingerprint": warning.fingerprint},
         )
         if not _created:
+            # Acknowledging again (also after a lapse) covers the warning as it fires now.
             ack.note = note
             ack.acknowledged_by = user
             ack.acknowledged_at = timezone.now()
+            ack.fingerprint = warning.fingerprint
+            ack.lapsed_at = None
         ack.full_clean(validate_constraints=False)
         ack.save()
     return ack
 
 
 def risk_unacknowledge(*, programme, rule: str, subject: str = "") -> bool:
-    """Withdraw an acknowledgement; the warning shows as open again. False when there was none."""
+    """Withdraw an acknowledgement; the warning shows as open again. False when none was in force."""
     from .models import RiskAcknowledgement
 
     deleted, _rows = RiskAcknowledgement.objects.filter(
-        programme=programme, rule=rule, subject=(subject or "").strip()
+        programme=programme, rule=rule, subject=(subject or "").strip(), lapsed_at__isnull=True
     ).delete()
     return bool(deleted)

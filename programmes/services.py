@@ -115,38 +115,51 @@ def gate_evaluate(*, programme: Programme) -> list[CriterionResult]:
     return gate_registry.evaluate(programme)
 
 
+class GateConflict(ValidationError):
+    """The phase cannot move as asked: the programme has moved on meanwhile, or gate criteria are unmet.
+
+    A ValidationError (the browser shows it on the form); the API answers 409 with the unmet criteria.
+    """
+
+    def __init__(self, field: str, message: str, *, unmet: list[CriterionResult] | None = None):
+        super().__init__({field: [message]})
+        self.field = field
+        self.message_text = message
+        self.unmet = list(unmet or [])
+
+
 @transaction.atomic
 def programme_transition(
     *, programme: Programme, user, rationale: str, override: bool = False, expected_phase: str | None = None
 ) -> PhaseTransition:
-    """Move the programme to its next phase. Unmet gate criteria block the move unless a lead overrides them.
+    """Move the programme to its next phase: the one place where the gate's rules are enforced.
 
-    The rationale is mandatory and stays on record with a snapshot of the criteria.
+    Checked in this order, under a lock of the programme: a non-blank rationale (``ValidationError`` on
+    ``rationale``); the phase the caller saw (``GateConflict`` on ``phase``); every registered criterion met
+    unless ``override`` is set (``GateConflict`` on ``override`` with the unmet criteria). The rationale stays
+    on record with a snapshot of the criteria. Browser, API and demo all call this.
     """
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    if expected_phase and programme.phase != expected_phase:
-        raise ValidationError(
-            {
-                "phase": _(
-                    "The programme has already moved on to another phase. Please reload and check again."
-                )
-            }
-        )
     rationale = (rationale or "").strip()
     if not rationale:
         raise ValidationError({"rationale": _("Please give a reason for this decision; it stays on record.")})
+    if expected_phase and programme.phase != expected_phase:
+        raise GateConflict(
+            "phase",
+            _("The programme has already moved on to another phase. Please reload and check again."),
+        )
     results = gate_evaluate(programme=programme)
     unmet = [result for result in results if not result.met]
     if unmet and not override:
-        raise ValidationError(
-            {
-                "override": ngettext(
-                    "%(count)d gate criterion is not met. Meet it first or override the gate with a written reason.",
-                    "%(count)d gate criteria are not met. Meet them first or override the gate with a written reason.",
-                    len(unmet),
-                )
-                % {"count": len(unmet)}
-            }
+        raise GateConflict(
+            "override",
+            ngettext(
+                "%(count)d gate criterion is not met. Meet it first or override the gate with a written reason.",
+                "%(count)d gate criteria are not met. Meet them first or override the gate with a written reason.",
+                len(unmet),
+            )
+            % {"count": len(unmet)},
+            unmet=unmet,
         )
     to_phase, to_cycle = next_phase(programme)
     transition = PhaseTransition.objects.create(

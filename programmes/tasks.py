@@ -20,3 +20,11 @@ def send_invitation_email(invitation_id: int, url: str, language: str) -> bool:
     from .services import invitation_email_send
 
     return invitation_email_send(invitation_id=invitation_id, url=url, language=language)
+
+
+@shared_task
+def sweep_risk_acknowledgements() -> int:
+    """Nightly: lapse acknowledgements whose warnings cleared or changed (docs/gates-and-risks.md)."""
+    from .risks import risk_acknowledgements_sweep
+
+    return risk_acknowledgements_sweep()

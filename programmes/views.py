@@ -19,8 +19,9 @@ from .forms import (
     TransitionForm,
 )
 from .gates import gate_registry
-from .models import Invitation, Phase, Role
+from .models import PHASE_ORDER, Invitation, Phase, Role
 from .portfolio import portfolio_registry
+from .risks import risk_warnings
 from .views_base import ProgrammeMixin
 
 
@@ -184,6 +185,11 @@ class ProgrammeDetailView(ProgrammeMixin, TemplateView):
             citizen_drivers=_labels(programme.citizen_drivers, "CITIZEN_DRIVERS"),
             action_fields=_labels(programme.action_fields, "ACTION_FIELDS"),
         )
+        warnings = risk_warnings(programme)
+        context.update(
+            open_risks=[w for w in warnings if not w.acknowledged],
+            acknowledged_risk_count=sum(1 for w in warnings if w.acknowledged),
+        )
         return context
 
 
@@ -213,9 +219,23 @@ class ProgrammeUpdateView(ProgrammeMixin, FormView):
 
 
 class TransitionView(ProgrammeMixin, FormView):
+    """The gate page: every role of the programme reads the criteria; leads (and admins) move the phase.
+
+    The rules of a move live in ``services.programme_transition``; the API calls the same service.
+    """
+
     template_name = "programmes/transition.html"
     form_class = TransitionForm
-    permission_required = "programmes.transition_programme"
+    permission_required = "programmes.view_programme"
+
+    @property
+    def can_transition(self) -> bool:
+        return self.request.user.has_perm("programmes.transition_programme", self.programme)
+
+    def post(self, request, *args, **kwargs):
+        if not self.can_transition:
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
 
     def get_initial(self):
         return {"expected_phase": self.programme.phase}
@@ -224,14 +244,18 @@ class TransitionView(ProgrammeMixin, FormView):
         context = super().get_context_data(**kwargs)
         results = services.gate_evaluate(programme=self.programme)
         to_phase, to_cycle = services.next_phase(self.programme)
+        can_transition = self.can_transition
+        if not can_transition:
+            context.pop("form", None)
         context.update(
             criteria=results,
             unmet_count=sum(1 for result in results if not result.met),
             to_phase=Phase(to_phase).label,
             to_cycle=to_cycle,
             has_registered_criteria=bool(gate_registry.criteria_for(self.programme.phase)),
+            can_transition=can_transition,
             can_edit_thresholds=self.request.user.has_perm("programmes.change_programme", self.programme),
-            threshold_form=GateSettingsForm(programme=self.programme),
+            threshold_form=GateSettingsForm(programme=self.programme) if can_transition else None,
         )
         return context
 
@@ -254,24 +278,54 @@ class TransitionView(ProgrammeMixin, FormView):
         return redirect(self.programme.get_absolute_url())
 
 
-class GateSettingsView(ProgrammeMixin, FormView):
-    """Leads set the thresholds of the current phase's gate criteria (shown on the transition page)."""
+class GateSettingsView(ProgrammeMixin, TemplateView):
+    """Leads set the thresholds of the gate criteria of every phase, one form per phase (current phase first)."""
 
     template_name = "programmes/gate_settings.html"
-    form_class = GateSettingsForm
     permission_required = "programmes.change_programme"
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "programme": self.programme}
+    def phase_forms(self, bound: GateSettingsForm | None = None) -> list[dict]:
+        order = [self.programme.phase] + [p for p in PHASE_ORDER if p != self.programme.phase]
+        forms = []
+        for phase in order:
+            form = bound if bound is not None and bound.phase == phase else None
+            form = form or GateSettingsForm(programme=self.programme, phase=phase)
+            if not form.has_thresholds:
+                continue
+            to_phase = PHASE_ORDER[(PHASE_ORDER.index(phase) + 1) % len(PHASE_ORDER)]
+            forms.append(
+                {
+                    "phase": phase,
+                    "heading": _("%(from)s → %(to)s") % {"from": Phase(phase).label, "to": to_phase.label},
+                    "current": phase == self.programme.phase,
+                    "form": form,
+                }
+            )
+        return forms
 
-    def form_valid(self, form):
-        try:
-            services.programme_gate_settings_update(programme=self.programme, values=form.service_values())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("Gate thresholds saved."))
-        return redirect("programmes:transition", **self.programme.url_kwargs)
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["phase_forms"] = self.phase_forms(kwargs.get("bound"))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = GateSettingsForm(request.POST, programme=self.programme, phase=request.POST.get("phase"))
+        if form.is_valid():
+            try:
+                services.programme_gate_settings_update(
+                    programme=self.programme, values=form.service_values()
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Gate thresholds saved."))
+                back = (
+                    "programmes:transition"
+                    if form.phase == self.programme.phase
+                    else "programmes:gate_settings"
+                )
+                return redirect(back, **self.programme.url_kwargs)
+        return self.render_to_response(self.get_context_data(bound=form))
 
 
 class MembersView(ProgrammeMixin, TemplateView):

@@ -62,7 +62,11 @@ class RiskAcknowledgeView(ProgrammeMixin, View):
                     form.add_error(None, message)
             else:
                 messages.success(request, _("The warning is acknowledged with your note."))
-                return redirect("programmes:risks", **self.programme.url_kwargs)
+                # The programme page offers the same form; send the user back where they came from.
+                back = (
+                    "programmes:detail" if request.POST.get("return_to") == "detail" else "programmes:risks"
+                )
+                return redirect(back, **self.programme.url_kwargs)
         view = RiskListView()
         view.setup(request, *args, **kwargs)
         context = view.get_context_data(

@@ -814,6 +814,11 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     built_at = models.DateTimeField(_("built"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The measures the snapshot covers (data["measure_ids"]), set once when it is built: the evidence trail
+    # finds a measure's reports through this link, not by searching the HTML for its title.
+    measures = models.ManyToManyField(
+        Measure, verbose_name=_("measures covered"), blank=True, related_name="reports"
+    )
 
     class Meta:
         verbose_name = _("report")

@@ -29,12 +29,13 @@ from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from concept.models import Measure
 from programmes.gates import gate_registry
-from programmes.models import Membership, PhaseTransition, Programme, Role
+from programmes.models import Membership, Phase, PhaseTransition, Programme, Role
 from programmes.risks import risk_warnings
 
 from . import exporters, kpis, selectors, svgcharts
-from .models import Milestone, Report, ReportDelivery, ReportSchedule
+from .models import KPI, Milestone, Report, ReportDelivery, ReportSchedule
 
 logger = logging.getLogger(__name__)
 
@@ -418,8 +419,13 @@ def _text(value) -> str | None:
     return str(value)
 
 
-def _kpi_figures(programme: Programme, as_of: date) -> dict:
+def _kpi_figures(programme: Programme, as_of: date, covered: set[int]) -> dict:
     summaries = kpis.kpi_summaries(programme, as_of=as_of)
+    covered.update(
+        KPI.measures.through.objects.filter(kpi_id__in=[s.kpi.pk for s in summaries]).values_list(
+            "measure_id", flat=True
+        )
+    )
     rows = []
     for summary in summaries:
         kpi = summary.kpi
@@ -454,7 +460,7 @@ def _kpi_figures(programme: Programme, as_of: date) -> dict:
     }
 
 
-def _milestone_figures(programme: Programme, period_start: date, period_end: date) -> dict:
+def _milestone_figures(programme: Programme, period_start: date, period_end: date, covered: set[int]) -> dict:
     milestones = list(
         Milestone.objects.filter(measure__programme=programme).select_related("measure").order_by("due", "id")
     )
@@ -463,6 +469,7 @@ def _milestone_figures(programme: Programme, period_start: date, period_end: dat
         by_status[milestone.status] += 1
 
     def row(m: Milestone) -> dict:
+        covered.add(m.measure_id)
         return {
             "title": m.title,
             "measure": m.measure.title,
@@ -485,6 +492,37 @@ def _milestone_figures(programme: Programme, period_start: date, period_end: dat
     }
 
 
+def _transition_row(t: PhaseTransition) -> dict:
+    return {
+        "from_phase": t.from_phase,
+        "from_label": str(t.get_from_phase_display()),
+        "to_phase": t.to_phase,
+        "to_label": str(t.get_to_phase_display()),
+        "cycle": t.cycle,
+        "decided_at": _text(t.decided_at),
+        "decided_by": str(t.decided_by) if t.decided_by else "",
+        "overridden": t.overridden,
+        "rationale": t.rationale,
+    }
+
+
+def overrides_in_force(programme: Programme, *, until: datetime | None = None) -> list[PhaseTransition]:
+    """The gate overrides the programme's current cycle runs on, whenever they were decided (one query).
+
+    That is every overridden move out of a phase of the current cycle (E → K, K → T) and the overridden
+    T → E move that opened the cycle. An override stays in force for the rest of its cycle: the criteria it
+    passed over describe the phase that was left (selected measures, for instance, later go into
+    implementation), so re-checking them later would not tell whether the gap was closed. A new cycle starts
+    without them. ``until`` leaves out decisions taken after that moment (the end of a report period).
+    """
+    overrides = PhaseTransition.objects.filter(programme=programme, overridden=True).filter(
+        Q(cycle=programme.cycle) | Q(cycle=programme.cycle - 1, from_phase=Phase.TRANSFORMATION)
+    )
+    if until is not None:
+        overrides = overrides.filter(decided_at__lt=until)
+    return list(overrides.select_related("decided_by").order_by("decided_at", "id"))
+
+
 def _gate_figures(programme: Programme, period_start: date, period_end: date) -> dict:
     results = gate_registry.evaluate(programme)
     tz = timezone.get_current_timezone()
@@ -505,26 +543,26 @@ def _gate_figures(programme: Programme, period_start: date, period_end: date) ->
         ],
         "met": sum(1 for r in results if r.met),
         "total": len(results),
-        "transitions": [
+        "transitions": [_transition_row(t) for t in transitions],
+        # Overrides decided in earlier periods too, with the criteria they passed over (as recorded then).
+        "overrides_in_force": [
             {
-                "from_phase": t.from_phase,
-                "from_label": str(t.get_from_phase_display()),
-                "to_phase": t.to_phase,
-                "to_label": str(t.get_to_phase_display()),
-                "cycle": t.cycle,
-                "decided_at": _text(t.decided_at),
-                "decided_by": str(t.decided_by) if t.decided_by else "",
-                "overridden": t.overridden,
-                "rationale": t.rationale,
+                **_transition_row(t),
+                "unmet": [
+                    {"label": str(c.get("label", "")), "detail": str(c.get("detail", ""))}
+                    for c in (t.criteria or [])
+                    if isinstance(c, dict) and not c.get("met")
+                ],
             }
-            for t in transitions
+            for t in overrides_in_force(programme, until=end)
         ],
     }
 
 
-def _business_case_figures(programme: Programme) -> dict:
+def _business_case_figures(programme: Programme, covered: set[int]) -> dict:
     rollup = selectors.programme_rollup(programme)
-    cases = selectors.business_cases_for(programme).filter(next_version__isnull=True)
+    cases = list(selectors.business_cases_for(programme).filter(next_version__isnull=True))
+    covered.update(case.measure_id for case in cases if case.measure_id)
     return {
         "rollup": {key: _text(value) for key, value in rollup.items()},
         "cases": [
@@ -545,11 +583,18 @@ def _business_case_figures(programme: Programme) -> dict:
     }
 
 
-def _risk_figures(programme: Programme) -> list[dict]:
+MEASURE_SUBJECT = re.compile(r"^measure:(\d+)$")
+
+
+def _risk_figures(programme: Programme, covered: set[int]) -> list[dict]:
+    warnings = [w for w in risk_warnings(programme) if not w.acknowledged]
+    for warning in warnings:
+        match = MEASURE_SUBJECT.match(warning.subject)
+        if match:
+            covered.add(int(match.group(1)))
     return [
         {key: (str(value) if not isinstance(value, bool) else value) for key, value in w.as_dict().items()}
-        for w in risk_warnings(programme)
-        if not w.acknowledged
+        for w in warnings
     ]
 
 
@@ -566,8 +611,11 @@ def report_figures(
     """The JSON-safe figures of a report: KPIs as of ``period_end``, the rest as it stands when built.
 
     Runs in the report's language, so every label and explanation is stored as the recipients read it.
+    ``measure_ids`` lists the measures the figures cover: linked to a reported KPI, named in a milestone row,
+    a business case or an open risk warning (``report_build`` links the report to them for the evidence trail).
     """
     sections = [s for s in SECTIONS if s in (sections or SECTIONS)]
+    covered: set[int] = set()
     with translation.override(language):
         data = {
             "version": 1,
@@ -585,15 +633,16 @@ def report_figures(
             "generated_at": _text(timezone.now()),
         }
         if "kpis" in sections:
-            data["kpis"] = _kpi_figures(programme, period_end)
+            data["kpis"] = _kpi_figures(programme, period_end, covered)
         if "milestones" in sections:
-            data["milestones"] = _milestone_figures(programme, period_start, period_end)
+            data["milestones"] = _milestone_figures(programme, period_start, period_end, covered)
         if "gate" in sections:
             data["gate"] = _gate_figures(programme, period_start, period_end)
         if "business_cases" in sections:
-            data["business_cases"] = _business_case_figures(programme)
+            data["business_cases"] = _business_case_figures(programme, covered)
         if "risks" in sections:
-            data["risks"] = _risk_figures(programme)
+            data["risks"] = _risk_figures(programme, covered)
+        data["measure_ids"] = sorted(covered)
     return data
 
 
@@ -724,6 +773,10 @@ def report_build(*, report: Report) -> Report:
         locked.built_at = timezone.now()
         locked.error = ""
         locked.save(update_fields=["data", "html", "pdf", "status", "built_at", "error"])
+        # The structured link the evidence trail follows (only measures of this programme, still existing).
+        locked.measures.set(
+            Measure.objects.filter(programme_id=locked.programme_id, pk__in=data["measure_ids"])
+        )
     return locked
 
 

@@ -152,6 +152,7 @@ def no_quick_win_rule(programme):
             },
             url=t_url(programme, "plan", measure=row["pk"]),
             subject=f"measure:{row['pk']}",
+            fingerprint=f"started:{row['started'].isoformat() if row['started'] else 'none'}",
         )
 
 
@@ -185,6 +186,8 @@ def kpi_no_data_rule(programme):
             % {"frequency": KPI.Frequency(row["frequency"]).label, "since": since},
             url=t_url(programme, "kpi_detail", pk=row["pk"]),
             subject=f"kpi:{row['pk']}",
+            # New values that later go stale again make a new warning: its latest period differs.
+            fingerprint=f"latest:{row['latest'].isoformat() if row['latest'] else 'none'}",
         )
 
 

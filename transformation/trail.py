@@ -1,13 +1,13 @@
 """The evidence trail of a measure: why the city did it and whether it works, in the order it happened.
 
 findings (with their evidence and survey figures) → measure → prioritisation → feasibility → provider choice →
-business case versions with NPV → milestones and rollout → KPI trend → reports that mention it, plus the
+business case versions with NPV → milestones and rollout → KPI trend → reports that cover it, plus the
 programme's phase decisions and workshop outputs that became this measure. A fixed number of queries.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from concept import selectors as concept_selectors
 from concept.models import Feasibility, Measure
@@ -91,8 +91,9 @@ def measure_trail(measure: Measure) -> MeasureTrail:
         for summary in kpi_summaries(programme, kpis=KPI.objects.filter(measures=measure).order_by("code"))
     ]
     trail.reports = list(
-        Report.objects.filter(programme=programme, status__in=[Report.Status.BUILT, Report.Status.SENT])
-        .filter(Q(html__icontains=measure.title))
+        Report.objects.filter(
+            programme=programme, measures=measure, status__in=[Report.Status.BUILT, Report.Status.SENT]
+        )
         .values("pk", "title", "period_start", "period_end", "status", "sent_at")
         .order_by("period_end", "pk")
     )

@@ -124,6 +124,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "transformation.report_tasks.dispatch_due_reports",
         "schedule": crontab(minute=5),
     },
+    # Risk radar (docs/gates-and-risks.md): acknowledgements of warnings that cleared or changed lapse.
+    "sweep-risk-acknowledgements": {
+        "task": "programmes.tasks.sweep_risk_acknowledgements",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep our JSON log format in workers too

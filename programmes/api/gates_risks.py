@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -151,52 +150,24 @@ class GateTransitionView(APIView):
         payload = GateTransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        if not data["rationale"].strip():
-            return Response(
-                {"rationale": [_("Please give a reason for this decision; it stays on record.")]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        expected = data.get("expected_phase")
-        if expected and expected != programme.phase:
-            return Response(
-                {
-                    "detail": _(
-                        "The programme has already moved on to another phase. Please reload and check again."
-                    ),
-                    "unmet": [],
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
-        if not data["override"]:
-            unmet = [r.as_dict() for r in services.gate_evaluate(programme=programme) if not r.met]
-            if unmet:
-                return Response(
-                    {
-                        "detail": ngettext(
-                            "%(count)d gate criterion is not met. Meet it first or override the gate with "
-                            "a written reason (override: true).",
-                            "%(count)d gate criteria are not met. Meet them first or override the gate with "
-                            "a written reason (override: true).",
-                            len(unmet),
-                        )
-                        % {"count": len(unmet)},
-                        "unmet": unmet,
-                    },
-                    status=status.HTTP_409_CONFLICT,
-                )
+        # The rules live in the service; the browser's gate page calls the same one.
         try:
             transition = services.programme_transition(
                 programme=programme,
                 user=request.user,
                 rationale=data["rationale"],
                 override=data["override"],
-                expected_phase=expected or None,
+                expected_phase=data.get("expected_phase") or None,
+            )
+        except services.GateConflict as conflict:
+            detail = conflict.message_text
+            if conflict.field == "override":
+                detail += " (override: true)"  # how the API spells the override
+            return Response(
+                {"detail": detail, "unmet": [r.as_dict() for r in conflict.unmet]},
+                status=status.HTTP_409_CONFLICT,
             )
         except DjangoValidationError as error:
-            if hasattr(error, "error_dict") and {"phase", "override"} & set(error.error_dict):
-                return Response(
-                    {"detail": " ".join(error.messages), "unmet": []}, status=status.HTTP_409_CONFLICT
-                )
             raise as_drf_error(error) from error
         return Response(PhaseTransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
 

@@ -70,9 +70,12 @@ def test_operating_effort_or_content_owner_missing_warns_until_both_are_given(wo
     assert [w.subject for w in warnings] == [f"measure:{measure.pk}"]
     assert "staff hours" in warnings[0].explanation
 
+    first = warnings[0].fingerprint
     services.feasibility_update(measure=measure, staff_hours_per_month=20)
     warnings = list(risks.operating_gap_rule(world.programme))
     assert "content" in warnings[0].explanation and "staff hours" not in warnings[0].explanation
+    # Another gap is another substance: an acknowledgement of the first one does not cover it.
+    assert warnings[0].fingerprint != first
 
     services.feasibility_update(measure=measure, content_maintenance="Stadtmarketing, wöchentlich")
     assert subjects(world.programme, risks.operating_gap_rule) == []

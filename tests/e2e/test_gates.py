@@ -128,3 +128,51 @@ def test_risk_radar_trail_and_retrospective_pages_are_accessible(page, setup):
     page.wait_for_url("**/retrospectives/")
     check_a11y(page)
     assert "Schnelle Entscheidungen im Initiativkreis" in page.locator("main").inner_text()
+
+
+def test_a_member_reads_the_gate_and_acknowledges_a_risk_on_the_programme_page(page, setup):
+    programme, _lead, measure = setup
+    member = MembershipFactory(programme=programme, role=Role.MEMBER).user
+    sign_in(page, member)
+
+    # The gate: criteria with their figures, no form to move on, a note who decides (accessible).
+    goto(page, programme.get_absolute_url())
+    page.locator("#gate-link").click()
+    page.wait_for_url("**/transition/")
+    assert criterion(page, "Betriebsmodell").locator(".criterion-unmet").count() == 1
+    assert page.locator("#transition-read-only").count() == 1
+    assert page.locator("#id_rationale").count() == 0
+    check_a11y(page)
+
+    # The programme page lists the open risks; acknowledging one there brings the member back to it.
+    goto(page, programme.get_absolute_url())
+    risks = page.locator("#detail-open-risks li", has_text=measure.title)
+    before = risks.count()
+    assert before >= 1
+    check_a11y(page)
+    first = risks.first
+    first.locator("summary").click()
+    first.locator("textarea").fill("Betriebsmodell wird mit dem Stadtmarketing geklärt.")
+    first.get_by_role("button").click()
+    page.wait_for_url(f"**{programme.get_absolute_url()}")
+    assert page.locator("#detail-open-risks li", has_text=measure.title).count() == before - 1
+    check_a11y(page)
+
+
+def test_the_thresholds_of_every_phase_are_set_on_one_accessible_page(page, setup):
+    programme, lead, _measure = setup
+    sign_in(page, lead)
+    goto(page, reverse("programmes:gate_settings", kwargs=programme.url_kwargs))
+    section = page.locator("#thresholds-section-konzeption")
+    assert section.count() == 1
+    check_a11y(page)
+    section.locator('input[name="konzeption.financing__max_gap"]').fill("-5")
+    section.get_by_role("button").click()
+    page.wait_for_load_state()
+    assert section.locator(".kern-error").count() == 1
+    check_a11y(page)
+    section.locator('input[name="konzeption.financing__max_gap"]').fill("5000")
+    section.get_by_role("button").click()
+    page.wait_for_url("**/transition/")
+    page.locator(".gate-thresholds summary").click()
+    assert page.locator('input[name="konzeption.financing__max_gap"]').input_value() == "5000"

@@ -82,7 +82,11 @@ def test_stakeholder_pages(page, demo):
 
     goto(page, "/programmes/")
     goto(page, base)
-    assert page.locator("main a[href$='/transition/']").count() == 0
+    # The gate is there to read (criteria, no form to move on); only leads move the programme.
+    assert page.locator("#gate-link").count() == 1
+    assert page.locator("main a.kern-btn--primary[href$='/transition/']").count() == 0
+    goto(page, f"{base}transition/")
+    assert page.locator("#transition-read-only").count() == 1 and page.locator("#id_rationale").count() == 0
     goto(page, f"{base}members/")
     assert page.locator("#invite-form").count() == 0
     goto(page, f"{base}stakeholders/")

@@ -123,3 +123,95 @@ def test_only_leads_edit_thresholds(client_as, world, role):
     assert response.status_code == HTTPStatus.FORBIDDEN
     world.programme.refresh_from_db()
     assert world.programme.gate_settings == {}
+
+
+def test_the_settings_page_lists_the_thresholds_of_every_phase_current_first(client_as, world):
+    response = client_as("lead").get(reverse("programmes:gate_settings", kwargs=world.programme.url_kwargs))
+    page = response.content.decode()
+    assert [item["phase"] for item in response.context["phase_forms"]] == [
+        "evaluation",
+        "konzeption",
+        "transformation",
+    ]
+    for name in [
+        "evaluation.findings__min",
+        "konzeption.selected_measure__min",
+        "konzeption.evidence__min_findings",
+        "konzeption.operating__min_staff_hours",
+        "konzeption.financing__max_gap",
+        "transformation.reports__min",
+    ]:
+        assert f'name="{name}"' in page, name
+    assert page.count('name="phase"') == 3
+
+
+def test_a_lead_sets_the_konzeption_thresholds_in_advance(client_as, world):
+    settings_url = reverse("programmes:gate_settings", kwargs=world.programme.url_kwargs)
+    data = {
+        "phase": "konzeption",
+        "konzeption.selected_measure__min": 2,
+        "konzeption.evidence__min_findings": 1,
+        "konzeption.operating__min_staff_hours": 8,
+        "konzeption.financing__max_gap": 0,
+    }
+    response = client_as("lead").post(settings_url, data)
+    assert response.status_code == HTTPStatus.FOUND and response["Location"] == settings_url
+    world.programme.refresh_from_db()
+    assert world.programme.gate_settings == {
+        "konzeption.selected_measure": {"min": 2},
+        "konzeption.operating": {"min_staff_hours": 8},
+    }
+    page = client_as("lead").get(settings_url).content.decode()
+    assert 'name="konzeption.operating__min_staff_hours" value="8"' in page
+
+
+def test_an_invalid_konzeption_threshold_shows_its_field_error_and_saves_nothing(client_as, world):
+    settings_url = reverse("programmes:gate_settings", kwargs=world.programme.url_kwargs)
+    response = client_as("lead").post(
+        settings_url,
+        {
+            "phase": "konzeption",
+            "konzeption.selected_measure__min": 0,
+            "konzeption.evidence__min_findings": "viele",
+            "konzeption.operating__min_staff_hours": 0,
+            "konzeption.financing__max_gap": 0,
+        },
+    )
+    assert response.status_code == HTTPStatus.OK
+    [bound] = [item["form"] for item in response.context["phase_forms"] if item["phase"] == "konzeption"]
+    assert set(bound.errors) == {"konzeption.selected_measure__min", "konzeption.evidence__min_findings"}
+    assert (
+        'id="id_konzeption_konzeption.selected_measure__min_error" role="alert"' in response.content.decode()
+    )
+    world.programme.refresh_from_db()
+    assert world.programme.gate_settings == {}
+
+
+def test_an_unknown_phase_falls_back_to_the_current_one(client_as, world):
+    response = client_as("lead").post(
+        reverse("programmes:gate_settings", kwargs=world.programme.url_kwargs),
+        {
+            "phase": "mars",
+            "evaluation.closed_wave__min_responses": 0,
+            "evaluation.findings__min": 5,
+            "evaluation.stakeholder_groups__min": 3,
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    world.programme.refresh_from_db()
+    assert world.programme.gate_settings == {"evaluation.findings": {"min": 5}}
+
+
+def test_in_konzeption_the_gate_page_and_api_show_its_thresholds(client_as, api_as, world):
+    from programmes.models import Phase, Programme
+
+    Programme.objects.filter(pk=world.programme.pk).update(
+        phase=Phase.KONZEPTION, gate_settings={"konzeption.financing": {"max_gap": 2500}}
+    )
+    page = client_as("lead").get(reverse("programmes:transition", kwargs=world.programme.url_kwargs))
+    assert 'name="konzeption.financing__max_gap"' in page.content.decode()
+    body = api_as("member").get(reverse("api:programme-gate", kwargs={"pk": world.programme.pk})).json()
+    gap = next(t for t in body["thresholds"] if t["criterion"] == "konzeption.financing")
+    assert (gap["value"], gap["default"]) == (2500, 0)
+    label = next(c["label"] for c in body["criteria"] if c["key"] == "konzeption.financing")
+    assert "2.500" in label

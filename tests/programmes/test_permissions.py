@@ -79,7 +79,7 @@ PROGRAMME_PAGES_GET = {
     "members": VIEWERS,
     "stakeholders": VIEWERS,
     "edit": LEADS,
-    "transition": LEADS,
+    "transition": VIEWERS,  # every role reads the gate; only leads (and admins) post (test_post_transition)
     "gate_settings": LEADS,
     "stakeholder_create": CONTRIBUTORS,
     "stakeholder_edit": CONTRIBUTORS,

@@ -118,3 +118,76 @@ def test_radar_page_query_count_holds_for_few_and_many_warnings(
     with django_assert_max_num_queries(18):
         response = client.get(url("risks", world.programme))
     assert response.status_code == OK
+
+
+# --- The open risks on the programme page ------------------------------------------------------------------
+
+
+def test_the_programme_page_shows_the_open_risks_with_explanation_and_link(client_as, world, mayor):
+    chamber = services.stakeholder_create(
+        programme=world.programme, name="IHK", group="business", influence=4, interest=4
+    )
+    client_as("member").post(url("risk_acknowledge", world.programme), ack_data(chamber, "ok"))
+    response = client_as("stakeholder").get(world.programme.get_absolute_url())
+    page = response.content.decode()
+    assert [w.subject for w in response.context["open_risks"]] == [f"stakeholder:{mayor.pk}"]
+    assert response.context["acknowledged_risk_count"] == 1
+    assert "Bürgermeisterin Krämer" in page and "Influence 5 of 5" not in page  # German page
+    assert "Einfluss 5 von 5" in page  # the explanation
+    edit = reverse("programmes:stakeholder_edit", kwargs={**world.programme.url_kwargs, "pk": mayor.pk})
+    assert edit in page
+    assert 'id="open-risk-count"' in page
+    assert url("risk_acknowledge", world.programme) not in page  # a stakeholder only reads
+
+
+@pytest.mark.parametrize("role", ["member", "lead", "org_admin"])
+def test_contributors_acknowledge_from_the_programme_page_and_return_there(client_as, world, mayor, role):
+    client = client_as(role)
+    page = client.get(world.programme.get_absolute_url()).content.decode()
+    assert 'action="' + url("risk_acknowledge", world.programme) in page
+    assert 'name="return_to" value="detail"' in page
+
+    response = client.post(
+        url("risk_acknowledge", world.programme), {**ack_data(mayor), "return_to": "detail"}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == world.programme.get_absolute_url()
+    after = client.get(world.programme.get_absolute_url())
+    assert after.context["open_risks"] == [] and after.context["acknowledged_risk_count"] == 1
+
+
+def test_the_programme_page_of_another_programme_shows_no_risks(client_as, world, mayor):
+    response = client_as("other_lead").get(world.programme.get_absolute_url())
+    assert response.status_code == NOT_FOUND
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_programme_page_query_count_holds_for_few_and_many_risks(
+    client_as, world, count, django_assert_max_num_queries
+):
+    from concept import services as concept_services
+    from evaluation import services as evaluation_services
+
+    finding = evaluation_services.finding_create(programme=world.programme, statement="Befund ohne Beleg")
+    for i in range(count):
+        stakeholder = services.stakeholder_create(
+            programme=world.programme, name=f"Stakeholder {i}", group="business", influence=4, interest=3
+        )
+        measure = concept_services.measure_create(
+            programme=world.programme, title=f"Maßnahme {i}", findings=[finding]
+        )
+        concept_services.measure_select(measure=measure)  # no evidence, no operating model: two warnings
+        if i % 2:
+            RiskAcknowledgement.objects.create(
+                programme=world.programme,
+                rule=UNENGAGED_STAKEHOLDER,
+                subject=f"stakeholder:{stakeholder.pk}",
+                note="ok",
+                fingerprint="influence:4" if i % 4 == 1 else "influence:2",  # half of them lapse
+            )
+    client = client_as("member")
+    # The page (8), the radar's rules (10) and acknowledgements (1), one to lapse, one to adopt fingerprints.
+    with django_assert_max_num_queries(21):
+        response = client.get(world.programme.get_absolute_url())
+    assert response.status_code == OK
+    assert len(response.context["open_risks"]) >= 2 * count

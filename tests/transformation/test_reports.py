@@ -291,6 +291,76 @@ def test_a_gate_override_and_its_reason_are_in_the_report(world, team, failing_g
     assert "Stadtrat hat den Start trotz fehlender Umfrage beschlossen." in report.html
 
 
+def override_now(world, reason="Stadtrat hat den Start trotz fehlender Umfrage beschlossen."):
+    return programme_services.programme_transition(
+        programme=world.programme, user=world.user("lead"), rationale=reason, override=True
+    )
+
+
+def next_month(day: date) -> reports.Period:
+    return reports.period_containing(
+        "monthly", reports.period_containing("monthly", day).end + timedelta(days=1)
+    )
+
+
+@pytest.mark.django_db
+def test_a_report_for_a_later_period_still_shows_the_override_in_force(world, team, failing_gate):
+    override_now(world)
+    later = next_month(timezone.localdate())
+    report = build(team[0], later.start, later.end)
+
+    assert report.data["gate"]["transitions"] == []  # no decision in that period …
+    [in_force] = report.data["gate"]["overrides_in_force"]  # … but the cycle still runs on the override
+    assert (in_force["from_phase"], in_force["to_phase"]) == ("evaluation", "konzeption")
+    assert in_force["rationale"] == "Stadtrat hat den Start trotz fehlender Umfrage beschlossen."
+    assert in_force["unmet"] == [{"label": "A survey wave is closed", "detail": "0 of 1 waves closed"}]
+    assert "Stadtrat hat den Start trotz fehlender Umfrage beschlossen." in report.html
+    assert "A survey wave is closed" in report.html
+    mail_text = reports.report_text(report.data, "https://example.org/r/1/")
+    assert "Stadtrat hat den Start" in mail_text
+
+
+@pytest.mark.django_db
+def test_an_override_decided_after_the_period_is_not_in_its_report(world, team, failing_gate):
+    override_now(world)
+    earlier = reports.previous_period("monthly", reports.period_containing("monthly", timezone.localdate()))
+    report = build(team[0], earlier.start, earlier.end)
+    assert report.data["gate"]["overrides_in_force"] == []
+    assert "Gültige Gate-Übersteuerungen in diesem Zyklus" in report.html  # the section, saying there is none
+
+
+@pytest.mark.django_db
+def test_a_new_cycle_starts_without_the_overrides_of_the_last_one(world, team, failing_gate):
+    override_now(world)  # E → K, overridden
+    lead = world.user("lead")
+    for reason in ["Konzept steht", "Neuer Zyklus"]:  # K → T and T → E: no criteria registered, met
+        programme_services.programme_transition(programme=world.programme, user=lead, rationale=reason)
+    world.programme.refresh_from_db()
+    assert world.programme.cycle == 2
+    later = next_month(timezone.localdate())
+    assert build(team[0], later.start, later.end).data["gate"]["overrides_in_force"] == []
+
+
+@pytest.mark.django_db
+def test_a_stored_report_keeps_its_overrides_when_later_decisions_follow(world, team, failing_gate):
+    override_now(world)
+    later = next_month(timezone.localdate())
+    report = build(team[0], later.start, later.end)
+    html = report.html
+
+    for reason in ["Konzept steht", "Neuer Zyklus"]:
+        programme_services.programme_transition(
+            programme=world.programme, user=world.user("lead"), rationale=reason
+        )
+    reports.report_build(report=report)  # a second build changes nothing
+
+    stored = Report.objects.get(pk=report.pk)
+    assert stored.html == html and len(stored.data["gate"]["overrides_in_force"]) == 1
+    # A snapshot built before this section existed renders as it did (no overrides heading).
+    del stored.data["gate"]["overrides_in_force"]
+    assert "Gültige Gate-Übersteuerungen in diesem Zyklus" not in reports.report_html(stored.data)
+
+
 @pytest.mark.django_db
 def test_the_report_mail_has_html_text_and_the_pdf(world, team, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):

@@ -185,3 +185,31 @@ def test_transformation_rules_run_a_fixed_number_of_queries(world, django_assert
     for key, rule in risks.RULES:
         with django_assert_max_num_queries(limits.get(key, 1)):
             assert len(list(rule(world.programme))) == 12
+
+
+def test_a_kpi_that_goes_stale_again_is_a_new_warning_for_its_acknowledgement(world):
+    from programmes.risks import risk_acknowledge, risk_warnings
+
+    today = timezone.localdate()
+    kpi = KPIFactory(programme=world.programme, frequency=KPI.Frequency.MONTHLY, code="FREQ")
+    MeasurementFactory(
+        kpi=kpi, period_start=today - timedelta(days=130), period_end=today - timedelta(days=100)
+    )
+    risk_acknowledge(
+        programme=world.programme,
+        rule=risks.KPI_NO_DATA,
+        subject=f"kpi:{kpi.pk}",
+        note="Zählung pausiert während der Baustelle",
+        user=world.user("lead"),
+    )
+    [before] = [w for w in risk_warnings(world.programme) if w.rule == risks.KPI_NO_DATA]
+    assert before.acknowledged
+
+    # A value arrives (cleared) and is already two periods old again when the radar is next looked at.
+    MeasurementFactory(
+        kpi=kpi, period_start=today - timedelta(days=99), period_end=today - timedelta(days=70)
+    )
+    [after] = [w for w in risk_warnings(world.programme) if w.rule == risks.KPI_NO_DATA]
+    assert after.fingerprint != before.fingerprint
+    assert not after.acknowledged
+    assert after.lapsed_acknowledgement.note == "Zählung pausiert während der Baustelle"

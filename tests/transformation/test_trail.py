@@ -66,7 +66,7 @@ def build_story(world, measure, n):
     MeasurementFactory(
         kpi=kpi, period_start=date(2026, 10, 1), period_end=date(2026, 10, 31), value=Decimal("42")
     )
-    Report.objects.create(
+    covering = Report.objects.create(
         programme=programme,
         title="Bericht Oktober",
         period_start=date(2026, 10, 1),
@@ -74,13 +74,14 @@ def build_story(world, measure, n):
         status=Report.Status.SENT,
         html=f"<p>{measure.title}: 42 freie Plätze</p>",
     )
+    covering.measures.add(measure)
     Report.objects.create(
         programme=programme,
         title="Bericht ohne Bezug",
         period_start=date(2026, 9, 1),
         period_end=date(2026, 9, 30),
         status=Report.Status.SENT,
-        html="<p>anderes</p>",
+        html=f"<p>anderes, nur der Titel {measure.title} im Text</p>",
     )
     return case
 
@@ -263,3 +264,92 @@ def test_timeline_query_count_with_many_decisions(client_as, world, n, django_as
     client = client_as("lead")
     with django_assert_max_num_queries(8):
         assert client.get(t("timeline", world.programme)).status_code == OK
+
+
+# --- Reports on the trail: a structured link set when the report is built ---------------------------------
+
+
+def build_report(programme, sections, start=date(2026, 10, 1), end=date(2026, 10, 31)):
+    from tests.transformation.factories_reports import ReportScheduleFactory
+    from transformation import reports
+
+    schedule = ReportScheduleFactory(programme=programme, sections=sections)
+    report = Report.objects.create(
+        programme=programme, schedule=schedule, title="Bericht", period_start=start, period_end=end
+    )
+    return reports.report_build(report=report)
+
+
+def trail_reports(client, programme, measure) -> list[str]:
+    response = client.get(t("measure_trail", programme, measure=measure.pk))
+    return [r["title"] for r in response.context["trail"].reports]
+
+
+def test_a_report_whose_text_only_contains_the_title_is_not_on_the_trail(client_as, world, measure):
+    # "Parkleitsystem Nord" has an overdue milestone: its title is in the report, "Parkleitsystem" is not covered.
+    nord = concept_services.measure_create(
+        programme=world.programme, title="Parkleitsystem Nord", findings=list(measure.findings.all())
+    )
+    concept_services.measure_select(measure=nord)
+    concept_services.measure_start_implementation(measure=nord)
+    services.milestone_create(
+        measure=nord, title="Sensoren bestellt", start=date(2026, 9, 1), due=date(2026, 10, 15)
+    )
+    report = build_report(world.programme, ["milestones"])
+    assert "Parkleitsystem Nord" in report.html
+    assert report.data["measure_ids"] == [nord.pk]
+
+    client = client_as("stakeholder")
+    assert trail_reports(client, world.programme, measure) == []
+    assert trail_reports(client, world.programme, nord) == ["Bericht"]
+
+    # Renaming the measure later does not lose the link (a text search would).
+    concept_services.measure_update(measure=nord, title="Parkleitsystem Nordstadt")
+    assert trail_reports(client, world.programme, nord) == ["Bericht"]
+
+
+def test_a_report_covers_the_measures_of_its_kpis_and_of_its_open_risks(client_as, world, measure):
+    other = concept_services.measure_create(programme=world.programme, title="Digitales Schaufenster")
+    kpi = KPIFactory(programme=world.programme, code="PARK", name_de="Freie Plätze online")
+    kpi.measures.add(other)
+    kpi_report = build_report(world.programme, ["kpis"])
+    assert list(kpi_report.measures.all()) == [other]
+
+    # The measure was selected for a finding without evidence: the radar warns about it.
+    risk_report = build_report(world.programme, ["risks"], date(2026, 9, 1), date(2026, 9, 30))
+    assert risk_report.data["measure_ids"] == [measure.pk]
+    assert trail_reports(client_as("member"), world.programme, measure) == ["Bericht"]
+
+
+def test_the_data_migration_links_reports_built_before_from_their_figures(world, measure):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("transformation.migrations.0005_report_measures_covered")
+    kpi = KPIFactory(programme=world.programme, code="PARK", name_de="Freie Plätze online")
+    other = concept_services.measure_create(programme=world.programme, title="Schaufenster")
+    kpi.measures.add(other)
+    foreign = concept_services.measure_create(programme=world.other_programme, title="Fremd")
+    old = Report.objects.create(
+        programme=world.programme,
+        title="Alter Bericht",
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 1, 31),
+        status=Report.Status.SENT,
+        data={
+            "kpis": {"rows": [{"code": "PARK"}]},
+            "milestones": {"overdue": [{"measure": "Parkleitsystem"}], "quick_wins": "kaputt"},
+            "risks": [{"subject": f"measure:{foreign.pk}"}, {"subject": "kpi:1"}],
+        },
+    )
+    untouched = Report.objects.create(
+        programme=world.programme,
+        title="Ohne Zahlen",
+        period_start=date(2026, 2, 1),
+        period_end=date(2026, 2, 28),
+        html="<p>Parkleitsystem</p>",
+    )
+    migration.link_existing_reports(apps, None)
+    assert set(old.measures.all()) == {measure, other}
+    assert not untouched.measures.exists()
