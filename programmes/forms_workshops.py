@@ -187,7 +187,6 @@ class SubjectsForm(forms.Form):
 
     def __init__(self, *args, programme, taken: dict[str, set[int]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.kinds = {}
         for votable in votable_objects.all():
             choices = [
                 (pk, label)
@@ -196,7 +195,6 @@ class SubjectsForm(forms.Form):
             ]
             if not choices:
                 continue
-            self.kinds[votable.kind] = votable
             self.fields[votable.kind] = forms.TypedMultipleChoiceField(
                 label=capfirst(votable.label_plural),
                 choices=choices,

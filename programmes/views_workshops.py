@@ -475,8 +475,13 @@ class OutputConvertView(OutputMixin, FormView):
             messages.info(request, _("This output has already been converted."))
             return redirect(self.detail_url("outputs"))
         if self.output.kind == WorkshopOutput.Kind.SUBJECT:
-            raise Http404
+            raise Http404  # a measure put to the vote already is an object of the programme
         return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.output.kind == WorkshopOutput.Kind.SUBJECT:
+            raise Http404
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:

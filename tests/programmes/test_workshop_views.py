@@ -705,12 +705,9 @@ def test_a_measure_is_taken_off_the_vote_with_its_dots(client_as, world, worksho
         member.get(url(world, "workshop_output_edit", pk=workshop.pk, output=option.pk)).status_code
         == NOT_FOUND
     )
-    assert (
-        member.get(
-            url(world, "workshop_output_convert", pk=workshop.pk, output=option.pk, kind="finding")
-        ).status_code
-        == NOT_FOUND
-    )
+    convert = url(world, "workshop_output_convert", pk=workshop.pk, output=option.pk, kind="finding")
+    assert member.get(convert).status_code == NOT_FOUND
+    assert member.post(convert).status_code == NOT_FOUND and not Finding.objects.exists()
     assert (
         client_as("stakeholder")
         .post(url(world, "workshop_output_delete", pk=workshop.pk, output=option.pk))
