@@ -1,7 +1,9 @@
-"""What a workshop output can become in Konzeption: a measure (as an idea) that keeps the workshop's dots.
+"""Konzeption and the workshops: what a workshop output can become (a measure, as an idea, that keeps the
+workshop's dots), and the measures a workshop can put to the dot vote next to its ideas.
 
-Registered with the hub's ``programmes.workshops.workshop_conversions`` in ``ConceptConfig.ready()``. The
-measure points back in its description (workshop title and date) and carries the dots as ``vote_count``.
+Registered with the hub's ``programmes.workshops.workshop_conversions`` and ``votable_objects`` in
+``ConceptConfig.ready()``. A converted measure points back in its description (workshop title and date) and
+carries the dots as ``vote_count``.
 """
 
 from django import forms
@@ -48,9 +50,36 @@ def measure_url(programme, measure_id: int) -> str:
     return reverse("programmes:konzeption:measure_detail", kwargs={**programme.url_kwargs, "pk": measure_id})
 
 
+def measures_of(programme):
+    return Measure.objects.filter(programme=programme)
+
+
+def measure_choices(programme) -> list[tuple[int, str]]:
+    """The measures a facilitator can put to the vote, with their status (one query)."""
+    return [
+        (measure.pk, f"{measure.title} ({measure.get_status_display()})")
+        for measure in Measure.objects.filter(programme=programme)
+        .only("title", "status")
+        .order_by("title", "pk")
+    ]
+
+
 def register() -> None:
-    from programmes.workshops import workshop_conversions
+    from programmes.workshops import votable_objects, workshop_conversions
 
     workshop_conversions.register(
-        "measure", _("measure"), convert_to_measure, url=measure_url, fields=measure_fields
+        "measure",
+        _("measure"),
+        convert_to_measure,
+        url=measure_url,
+        fields=measure_fields,
+        targets=Measure.objects.all,
+    )
+    votable_objects.register(
+        "measure",
+        _("measure"),
+        _("measures"),
+        objects=measures_of,
+        choices=measure_choices,
+        url=measure_url,
     )

@@ -60,5 +60,10 @@ def register() -> None:
     from programmes.workshops import workshop_conversions
 
     workshop_conversions.register(
-        "finding", _("finding"), convert_to_finding, url=finding_url, fields=finding_fields
+        "finding",
+        _("finding"),
+        convert_to_finding,
+        url=finding_url,
+        fields=finding_fields,
+        targets=Finding.objects.all,
     )

@@ -2,11 +2,12 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import AgendaItem, Phase, Workshop, WorkshopOutput
-from .workshops import anonymity_is_locked, busiest_participant_dots, template_choices
+from .workshops import anonymity_is_locked, busiest_participant_dots, template_choices, votable_objects
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -157,6 +158,10 @@ class OutputForm(forms.ModelForm):
 
     def __init__(self, *args, workshop=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # objects of the programme are put to the vote with SubjectsForm, not captured
+        self.fields["kind"].choices = [
+            choice for choice in self.fields["kind"].choices if choice[0] != WorkshopOutput.Kind.SUBJECT
+        ]
         self.fields["agenda_item"].queryset = (
             AgendaItem.objects.filter(workshop=workshop) if workshop else AgendaItem.objects.none()
         )
@@ -174,3 +179,41 @@ class ConversionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if conversion.fields is not None:
             self.fields.update(conversion.fields(programme, output))
+
+
+class SubjectsForm(forms.Form):
+    """Put objects of the programme (e.g. measures) to the vote: one group of checkboxes per registered kind,
+    offering what is not on the vote yet. Only the programme's own objects are offered (and accepted)."""
+
+    def __init__(self, *args, programme, taken: dict[str, set[int]], **kwargs):
+        super().__init__(*args, **kwargs)
+        for votable in votable_objects.all():
+            choices = [
+                (pk, label)
+                for pk, label in votable.offered(programme)
+                if pk not in taken.get(votable.kind, ())
+            ]
+            if not choices:
+                continue
+            self.fields[votable.kind] = forms.TypedMultipleChoiceField(
+                label=capfirst(votable.label_plural),
+                choices=choices,
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"required": _("Choose at least one.")},
+            )
+        if len(self.fields) == 1:  # one group (the usual case): it must have a choice, and reads as required
+            next(iter(self.fields.values())).required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.fields:
+            raise forms.ValidationError(_("Everything of the programme is already on the vote."))
+        if not self.errors and not any(cleaned.get(kind) for kind in self.fields):
+            self.add_error(next(iter(self.fields)), _("Choose at least one."))
+        return cleaned
+
+    def chosen(self) -> list[tuple[str, list[int]]]:
+        """(kind, ids) for every kind with something chosen."""
+        return [(kind, self.cleaned_data[kind]) for kind in self.fields if self.cleaned_data.get(kind)]

@@ -383,6 +383,9 @@ class Workshop(models.Model):
         _("dots per participant"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
     anonymous_voting = models.BooleanField(_("anonymous voting"), default=False)
+    # The iCalendar SEQUENCE: raised whenever the date, the time or the place changes, so that calendar programs
+    # replace the appointment they imported before (same UID, higher SEQUENCE) instead of keeping the old one.
+    calendar_sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
     # Set with the first dot placed while the voting is anonymous: from then on anonymity cannot be switched off
     # again, since that would reveal who voted what (programmes.workshops.vote_cast and workshop_update).
     anonymity_locked = models.BooleanField(_("anonymity locked"), default=False, editable=False)
@@ -473,6 +476,8 @@ class WorkshopOutput(models.Model):
         IDEA = "idea", _("idea")
         DECISION = "decision", _("decision")
         ACTION = "action", _("action item")
+        # An object of the programme (e.g. a measure) put to the vote next to the ideas; see subject_kind.
+        SUBJECT = "subject", _("item of the programme")
 
     workshop = models.ForeignKey(
         Workshop, verbose_name=_("workshop"), on_delete=models.CASCADE, related_name="outputs"
@@ -490,6 +495,10 @@ class WorkshopOutput(models.Model):
     owner = models.CharField(_("responsible"), max_length=200, blank=True)
     due = models.DateField(_("due"), null=True, blank=True)
     votable = models.BooleanField(_("open for dot voting"), default=False)
+    # For kind "subject": the object of the programme put to the vote, kept as kind and id (the phase apps register
+    # what can be voted on, programmes.workshops.votable_objects). ``text`` keeps its title at the time.
+    subject_kind = models.CharField(_("put to the vote"), max_length=20, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     # What the output became (a finding, a measure, a milestone), kept as a link. The hub stores only
     # the target's kind and id: the phase apps register the conversions (programmes.workshops).
     converted_kind = models.CharField(_("became"), max_length=20, blank=True)
@@ -501,9 +510,48 @@ class WorkshopOutput(models.Model):
         verbose_name = _("workshop output")
         verbose_name_plural = _("workshop outputs")
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="subject") & ~Q(subject_kind="") & Q(subject_id__isnull=False))
+                | (~Q(kind="subject") & Q(subject_kind="") & Q(subject_id__isnull=True)),
+                name="workshop_output_subject_iff_kind_subject",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="subject") | Q(converted_kind=""),
+                name="workshop_output_subject_not_converted",
+            ),
+            models.UniqueConstraint(
+                fields=["workshop", "subject_kind", "subject_id"],
+                condition=Q(subject_id__isnull=False),
+                name="workshop_output_subject_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    # The selectors of programmes.workshops annotate ``target_exists`` and ``subject_title``; without them the
+    # stored link is trusted.
+
+    @property
+    def is_converted(self) -> bool:
+        """Converted, and the object it became still exists."""
+        return bool(self.converted_kind) and getattr(self, "target_exists", True) is not False
+
+    @property
+    def conversion_target_deleted(self) -> bool:
+        """Converted once, but the object it became was deleted since: it can be converted again."""
+        return bool(self.converted_kind) and getattr(self, "target_exists", True) is False
+
+    @property
+    def subject_deleted(self) -> bool:
+        """An object of the programme put to the vote that no longer exists there."""
+        return self.kind == self.Kind.SUBJECT and getattr(self, "subject_title", "") is None
+
+    @property
+    def display_text(self) -> str:
+        """The text to show: for an object put to the vote its current title, else the captured text."""
+        return getattr(self, "subject_title", None) or self.text
 
 
 class Vote(models.Model):

@@ -50,6 +50,7 @@ patterns: list = [
         name="workshop_agenda_delete",
     ),
     path("workshops/<id:pk>/outputs/", views.OutputAddView.as_view(), name="workshop_output_add"),
+    path("workshops/<id:pk>/subjects/", views.SubjectsAddView.as_view(), name="workshop_subjects_add"),
     path(
         "workshops/<id:pk>/outputs/<id:output>/", views.OutputEditView.as_view(), name="workshop_output_edit"
     ),

@@ -21,7 +21,14 @@ from django.views.generic import FormView, TemplateView
 from config.converters import parse_id
 
 from . import workshops as ws
-from .forms_workshops import AgendaItemForm, ConversionForm, OutputForm, ParticipantForm, WorkshopForm
+from .forms_workshops import (
+    AgendaItemForm,
+    ConversionForm,
+    OutputForm,
+    ParticipantForm,
+    SubjectsForm,
+    WorkshopForm,
+)
 from .models import AgendaItem, Workshop, WorkshopOutput, WorkshopParticipant
 from .views import apply_validation_error
 from .views_base import ProgrammeMixin
@@ -38,7 +45,9 @@ class WorkshopsMixin(ProgrammeMixin):
 class WorkshopMixin(WorkshopsMixin):
     @cached_property
     def workshop(self) -> Workshop:
-        return get_object_or_404(Workshop.objects.filter(programme=self.programme), pk=self.kwargs["pk"])
+        workshop = get_object_or_404(Workshop.objects.filter(programme=self.programme), pk=self.kwargs["pk"])
+        workshop.programme = self.programme  # the same row, already loaded: no second query
+        return workshop
 
     def detail_url(self, anchor: str = "") -> str:
         url = self.w_url("workshop_detail", pk=self.workshop.pk)
@@ -120,9 +129,17 @@ class WorkshopDeleteView(WorkshopMixin, View):
 # --- The run page ---------------------------------------------------------------------------------------------
 
 
-def workshop_page_context(workshop: Workshop, *, request, participant=None, can_edit=False) -> dict:
-    """What the run page and its partials show; a fixed number of queries for any number of outputs."""
+def workshop_page_context(
+    workshop: Workshop, *, request, participant=None, can_edit=False, public=False
+) -> dict:
+    """What the run page and its partials show; a fixed number of queries for any number of outputs.
+    ``public``: for a guest, who gets no links into the programme's pages."""
     outputs = list(ws.outputs_with_dots(workshop))
+    subject_labels = {votable.kind: votable.label for votable in ws.votable_objects.all()}
+    for output in outputs:
+        if output.kind == WorkshopOutput.Kind.SUBJECT:
+            output.subject_label = subject_labels.get(output.subject_kind, output.subject_kind)
+            output.subject_url = "" if public else ws.subject_url(output, workshop.programme)
     votable = [output for output in outputs if output.votable]
     placed = ws.participant_dots(participant)
     for output in votable:
@@ -139,6 +156,8 @@ def workshop_page_context(workshop: Workshop, *, request, participant=None, can_
         "ideas": [o for o in outputs if o.kind == WorkshopOutput.Kind.IDEA],
         "decisions": [o for o in outputs if o.kind == WorkshopOutput.Kind.DECISION],
         "actions": [o for o in outputs if o.kind == WorkshopOutput.Kind.ACTION],
+        "subjects": [o for o in outputs if o.kind == WorkshopOutput.Kind.SUBJECT],
+        "subject_kinds": " / ".join(str(votable.label_plural) for votable in ws.votable_objects.all()),
         "votable": votable,
         "results": results,
         "participants": participants,
@@ -176,6 +195,8 @@ class WorkshopDetailView(WorkshopMixin, TemplateView):
                 or ParticipantForm(candidates=_candidates(self.programme, workshop)),
                 agenda_form=self.forms.get("agenda") or AgendaItemForm(),
                 output_form=self.forms.get("output") or OutputForm(workshop=workshop),
+                subjects_form=self.forms.get("subjects")
+                or SubjectsForm(programme=self.programme, taken=_taken_subjects(context["subjects"])),
                 guest_links=guest_links(self.request, workshop, context["participants"]),
                 guest_links_expire_at=ws.guest_link_expires_at(workshop),
             )
@@ -195,6 +216,13 @@ def guest_links(request, workshop: Workshop, participants) -> list[dict]:
             url = request.build_absolute_uri(reverse("workshop_public:guest", kwargs={"token": token}))
         links.append({"participant": participant, "state": state, "url": url})
     return links
+
+
+def _taken_subjects(subjects) -> dict[str, set[int]]:
+    taken: dict[str, set[int]] = {}
+    for output in subjects:
+        taken.setdefault(output.subject_kind, set()).add(output.subject_id)
+    return taken
 
 
 def _candidates(programme, workshop):
@@ -348,6 +376,29 @@ class OutputAddView(WorkshopPostView):
         return self.done(_("%(kind)s captured.") % {"kind": output.get_kind_display().capitalize()})
 
 
+class SubjectsAddView(WorkshopPostView):
+    """Put objects of the programme (measures) to the vote next to the ideas."""
+
+    form_key, anchor = "subjects", "subjects"
+
+    def post(self, request, *args, **kwargs):
+        taken = _taken_subjects(self.workshop.outputs.filter(kind=WorkshopOutput.Kind.SUBJECT))
+        form = SubjectsForm(request.POST, programme=self.programme, taken=taken)
+        if not form.is_valid():
+            return self.invalid(form)
+        added = 0
+        for kind, ids in form.chosen():
+            try:
+                added += len(ws.subjects_put_to_vote(workshop=self.workshop, kind=kind, ids=ids))
+            except ValidationError as error:  # e.g. put to the vote by someone else a moment ago
+                form.add_error(kind, error.messages)
+                return self.invalid(form)
+        return self.done(
+            ngettext("%(count)s item put to the vote.", "%(count)s items put to the vote.", added)
+            % {"count": added}
+        )
+
+
 class OutputMixin(WorkshopMixin):
     permission_required = EDIT
 
@@ -359,6 +410,16 @@ class OutputMixin(WorkshopMixin):
 class OutputEditView(OutputMixin, FormView):
     template_name = "programmes/workshops/item_form.html"
     form_class = OutputForm
+
+    def get(self, request, *args, **kwargs):
+        if self.output.kind == WorkshopOutput.Kind.SUBJECT:
+            raise Http404  # its title comes from the programme; it is only taken off the vote
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.output.kind == WorkshopOutput.Kind.SUBJECT:
+            raise Http404
+        return super().post(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.output, "workshop": self.workshop}
@@ -381,6 +442,9 @@ class OutputEditView(OutputMixin, FormView):
 class OutputDeleteView(OutputMixin, View):
     def post(self, request, *args, **kwargs):
         ws.output_delete(output=self.output)
+        if self.output.kind == WorkshopOutput.Kind.SUBJECT:
+            messages.success(request, _("Taken off the vote, with its dots."))
+            return redirect(self.detail_url("subjects"))
         messages.success(request, _("Output removed."))
         return redirect(self.detail_url("outputs"))
 
@@ -407,10 +471,17 @@ class OutputConvertView(OutputMixin, FormView):
         }
 
     def get(self, request, *args, **kwargs):
-        if self.output.converted_kind:
+        if self.output.converted_kind and ws.conversion_target_exists(self.output):
             messages.info(request, _("This output has already been converted."))
             return redirect(self.detail_url("outputs"))
+        if self.output.kind == WorkshopOutput.Kind.SUBJECT:
+            raise Http404  # a measure put to the vote already is an object of the programme
         return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.output.kind == WorkshopOutput.Kind.SUBJECT:
+            raise Http404
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -438,9 +509,17 @@ class OutputTargetView(WorkshopMixin, View):
     def get(self, request, *args, **kwargs):
         output = get_object_or_404(self.workshop.outputs, pk=kwargs["output"])
         url = ws.output_target_url(output)
-        if not url:
+        if url:
+            return redirect(url)
+        if not output.converted_kind:
             raise Http404
-        return redirect(url)
+        # An old bookmark of an object deleted since: say so on the workshop instead of a dead end.
+        messages.info(
+            request,
+            _("What this output became (%(kind)s) has been deleted; the output can be converted again.")
+            % {"kind": ws.workshop_conversions.label(output.converted_kind)},
+        )
+        return redirect(self.detail_url(f"output-{output.pk}"))
 
 
 # --- Voting ---------------------------------------------------------------------------------------------------
@@ -547,7 +626,7 @@ class MinutesView(WorkshopMixin, TemplateView):
             agenda=agenda,
             agenda_minutes=sum(item.minutes for item in agenda),
             pdf_available=ws.pdf_available(),
-            converted=[o for o in context["outputs"] if o.converted_kind],
+            converted=[o for o in context["outputs"] if o.is_converted],
             for_pdf=False,
         )
         return context
@@ -565,19 +644,26 @@ class MinutesPdfView(MinutesView):
         return response
 
 
+def ics_response(workshop: Workshop, body: bytes) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="workshop-{workshop.pk}.ics"'
+    return response
+
+
 class IcsView(WorkshopMixin, View):
+    """The calendar file. Those who run the workshop get an invitation naming the participants with an account
+    (their e-mail addresses are for them only); everybody else a plain calendar entry."""
+
     def get(self, request, *args, **kwargs):
         workshop = self.workshop
+        can_edit = request.user.has_perm(EDIT, self.programme)
         body = ws.workshop_ics(
             workshop,
             agenda=list(workshop.agenda.all()),
-            participants=list(workshop.participants.all()),
+            attendees=list(workshop.participants.filter(user__isnull=False)) if can_edit else [],
             url=request.build_absolute_uri(self.detail_url()),
-            host=request.get_host().split(":")[0] or "stadtlotse",
         )
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="workshop-{workshop.pk}.ics"'
-        return response
+        return ics_response(workshop, body)
 
 
 # --- Guests' personal link (public, no account) ---------------------------------------------------------------
@@ -613,9 +699,11 @@ class GuestMixin:
     def context(self, request) -> dict:
         participant = self.participant
         workshop = participant.workshop
-        context = workshop_page_context(workshop, request=request, participant=participant)
+        context = workshop_page_context(workshop, request=request, participant=participant, public=True)
+        token = self.kwargs["token"]
         context.update(
             guest=participant,
+            ics_url=reverse("workshop_public:guest_ics", kwargs={"token": token}),
             programme=workshop.programme,
             agenda=list(workshop.agenda.all()),
             vote_url=reverse("workshop_public:guest", kwargs={"token": self.kwargs["token"]}),
@@ -654,4 +742,20 @@ class GuestResultsView(GuestMixin, View):
         context = self.context(request)
         response = render(request, "programmes/workshops/_results.html", context)
         response["Cache-Control"] = "no-store"
+        return response
+
+
+class GuestIcsView(GuestMixin, View):
+    """The guest's calendar entry, from their personal link and only while it works (the same UID and SEQUENCE
+    as everybody's, so a moved workshop moves in the guest's calendar too; no other participant named)."""
+
+    def get(self, request, *args, **kwargs):
+        workshop = self.participant.workshop
+        page = reverse("workshop_public:guest", kwargs={"token": kwargs["token"]})
+        body = ws.workshop_ics(
+            workshop, agenda=list(workshop.agenda.all()), url=request.build_absolute_uri(page)
+        )
+        response = ics_response(workshop, body)
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "no-referrer"
         return response

@@ -17,7 +17,17 @@ Conversions: the hub must not import the phase apps. A phase app registers what 
     workshop_conversions.register("measure", _("measure"), convert, url=measure_url)
 
 ``convert(output, user, **form_data)`` creates the target object and returns it; the hub stores only the kind and
-the id on the output (``converted_kind``/``converted_id``).
+the id on the output (``converted_kind``/``converted_id``). ``targets()`` gives the objects of that kind that exist:
+when the object an output became is deleted later, the output counts as not converted again (no dead link, and it
+can be converted anew). The selectors annotate ``target_exists`` in the same query.
+
+Votable objects: besides its ideas, a workshop can put existing objects of the programme to the vote (measures of
+Konzeption). A phase app registers what can be voted on::
+
+    votable_objects.register("measure", _("measure"), _("measures"), objects=measures_of, url=measure_url)
+
+Putting one to the vote creates an output of kind "subject" that points to the object (``subject_kind``/
+``subject_id``); dots go on that output, so every rule of the dot voting holds for it unchanged.
 """
 
 from __future__ import annotations
@@ -26,13 +36,30 @@ import base64
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
+from email.utils import parseaddr
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, Max, Q, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -146,6 +173,8 @@ class Conversion:
     fields: Callable[[Programme, WorkshopOutput], dict] | None = None
     # True when the form must be filled in first (a milestone needs its measure); else one click converts.
     needs_input: bool = False
+    # targets() → the objects of this kind that exist (a queryset); None: the hub cannot tell and trusts the link.
+    targets: Callable[[], QuerySet] | None = None
 
 
 @dataclass
@@ -161,10 +190,17 @@ class ConversionRegistry:
         url: Callable[[Programme, int], str] | None = None,
         fields: Callable[[Programme, WorkshopOutput], dict] | None = None,
         needs_input: bool = False,
+        targets: Callable[[], QuerySet] | None = None,
     ) -> Conversion:
         """Register (or replace) what a workshop output can become."""
         conversion = Conversion(
-            kind=kind, label=label, convert=convert, url=url, fields=fields, needs_input=needs_input
+            kind=kind,
+            label=label,
+            convert=convert,
+            url=url,
+            fields=fields,
+            needs_input=needs_input,
+            targets=targets,
         )
         self._conversions[kind] = conversion
         return conversion
@@ -186,6 +222,119 @@ class ConversionRegistry:
 workshop_conversions = ConversionRegistry()
 
 
+def _target_exists_expression() -> Case:
+    """SQL for "the object the output became still exists", one EXISTS per registered kind (False when the output
+    was not converted or its kind is no longer registered; True for a kind that cannot say)."""
+    whens = [
+        When(
+            converted_kind=conversion.kind,
+            then=Exists(conversion.targets().filter(pk=OuterRef("converted_id")))
+            if conversion.targets is not None
+            else Value(True),
+        )
+        for conversion in workshop_conversions.all()
+    ]
+    return Case(*whens, default=Value(False), output_field=BooleanField())
+
+
+def conversion_target_exists(output: WorkshopOutput) -> bool:
+    """True when the output was converted and the object it became still exists."""
+    conversion = workshop_conversions.get(output.converted_kind)
+    if not output.converted_kind or not output.converted_id or conversion is None:
+        return False
+    if conversion.targets is None:
+        return True
+    return conversion.targets().filter(pk=output.converted_id).exists()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Votable objects: what of the programme can be put to the vote next to the ideas
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class VotableKind:
+    kind: str
+    label: Any  # singular, lower case ("measure")
+    label_plural: Any  # "measures"
+    # objects(programme) → every object of this kind in the programme (a queryset); what is not in it cannot be
+    # put to the vote, and an option whose object left it counts as deleted.
+    objects: Callable[[Programme], QuerySet]
+    # choices(programme) → [(id, label)] offered to the facilitator; default: the objects by title.
+    choices: Callable[[Programme], Iterable[tuple[int, str]]] | None = None
+    url: Callable[[Programme, int], str] | None = None
+    title_field: str = "title"
+
+    def offered(self, programme: Programme) -> list[tuple[int, str]]:
+        if self.choices is not None:
+            return list(self.choices(programme))
+        return list(self.objects(programme).order_by(self.title_field).values_list("pk", self.title_field))
+
+
+@dataclass
+class VotableRegistry:
+    _kinds: dict[str, VotableKind] = field(default_factory=dict)
+
+    def register(
+        self,
+        kind: str,
+        label,
+        label_plural,
+        *,
+        objects: Callable[[Programme], QuerySet],
+        choices: Callable[[Programme], Iterable[tuple[int, str]]] | None = None,
+        url: Callable[[Programme, int], str] | None = None,
+        title_field: str = "title",
+    ) -> VotableKind:
+        """Register (or replace) a kind of object of the programme that a workshop can put to the vote."""
+        votable = VotableKind(
+            kind=kind,
+            label=label,
+            label_plural=label_plural,
+            objects=objects,
+            choices=choices,
+            url=url,
+            title_field=title_field,
+        )
+        self._kinds[kind] = votable
+        return votable
+
+    def unregister(self, kind: str) -> None:
+        self._kinds.pop(kind, None)
+
+    def get(self, kind: str) -> VotableKind | None:
+        return self._kinds.get(kind)
+
+    def all(self) -> list[VotableKind]:
+        return list(self._kinds.values())
+
+
+votable_objects = VotableRegistry()
+
+
+def _subject_title_expression(programme: Programme) -> Case:
+    """SQL for the current title of the object an option points to; NULL when it no longer exists in the
+    programme (or is no output of kind "subject")."""
+    whens = [
+        When(
+            subject_kind=votable.kind,
+            then=Subquery(
+                votable.objects(programme).filter(pk=OuterRef("subject_id")).values(votable.title_field)[:1]
+            ),
+        )
+        for votable in votable_objects.all()
+    ]
+    return Case(*whens, default=Value(None, output_field=CharField()), output_field=CharField())
+
+
+def subject_url(output: WorkshopOutput, programme: Programme) -> str:
+    """The page of the object an option points to ("" when it is gone or its kind cannot link)."""
+    votable = votable_objects.get(output.subject_kind)
+    if votable is None or votable.url is None or output.subject_id is None or output.subject_deleted:
+        return ""
+    return votable.url(programme, output.subject_id)
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Services: workshops
 # --------------------------------------------------------------------------------------------------------------
@@ -203,6 +352,10 @@ WORKSHOP_FIELDS = {
     "anonymous_voting",
     "voting_open",
 }
+
+
+# A change of these raises the workshop's iCalendar SEQUENCE (the date, the time or the place of the appointment).
+CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "online_url")
 
 
 def _only(fields: dict, allowed: set[str]) -> dict:
@@ -313,15 +466,19 @@ def _voting_rule_errors(locked: Workshop, fields: dict) -> dict:
 @transaction.atomic
 def workshop_update(*, workshop: Workshop, **fields) -> Workshop:
     """Change a workshop. Refused per field: fewer dots per participant than someone already placed, and
-    switching anonymous voting off once dots were placed anonymously. Switching it on is always possible."""
+    switching anonymous voting off once dots were placed anonymously. Switching it on is always possible.
+    A new date, time or place raises the calendar SEQUENCE."""
     fields = _only(fields, WORKSHOP_FIELDS)
     locked = _lock_workshop(workshop.pk)
     if locked is None:
         raise ValidationError(gettext("This workshop no longer exists."))
     errors = _voting_rule_errors(locked, fields)
+    before = {name: getattr(locked, name) for name in CALENDAR_FIELDS}
     for name, value in fields.items():
         setattr(locked, name, value)
     _clean_workshop(locked, errors)
+    if any(getattr(locked, name) != value for name, value in before.items()):
+        locked.calendar_sequence += 1  # calendars replace the appointment they imported before
     locked.save()
     for model_field in Workshop._meta.concrete_fields:
         setattr(workshop, model_field.attname, getattr(locked, model_field.attname))
@@ -608,6 +765,8 @@ def agenda_reorder(*, workshop: Workshop, order: Iterable[int]) -> list[AgendaIt
 # --- Outputs ----------------------------------------------------------------------------------------------------
 
 OUTPUT_FIELDS = {"kind", "text", "owner", "due", "votable", "agenda_item"}
+# What may change on an object of the programme put to the vote: its title comes from the object itself.
+SUBJECT_FIELDS = {"votable", "agenda_item"}
 
 
 def _check_agenda_item(workshop: Workshop, agenda_item) -> None:
@@ -615,10 +774,18 @@ def _check_agenda_item(workshop: Workshop, agenda_item) -> None:
         raise ValidationError({"agenda_item": gettext("The agenda item belongs to another workshop.")})
 
 
+def _subject_kind_error() -> ValidationError:
+    return ValidationError(
+        {"kind": gettext("Objects of the programme are put to the vote with their own form, not captured.")}
+    )
+
+
 @transaction.atomic
 def output_add(*, workshop: Workshop, **fields) -> WorkshopOutput:
     """Capture an idea, decision or action item; ideas are open for dot voting unless said otherwise."""
     fields = _only(fields, OUTPUT_FIELDS)
+    if fields.get("kind") == WorkshopOutput.Kind.SUBJECT:
+        raise _subject_kind_error()
     if fields.get("votable") is None:
         fields["votable"] = fields.get("kind") == WorkshopOutput.Kind.IDEA
     _check_agenda_item(workshop, fields.get("agenda_item"))
@@ -630,7 +797,16 @@ def output_add(*, workshop: Workshop, **fields) -> WorkshopOutput:
 
 @transaction.atomic
 def output_update(*, output: WorkshopOutput, **fields) -> WorkshopOutput:
+    """Change an output. An object of the programme put to the vote keeps its kind and title (they come from the
+    object); only whether it is open for voting and its agenda item change."""
     fields = _only(fields, OUTPUT_FIELDS)
+    if output.kind == WorkshopOutput.Kind.SUBJECT:
+        changed = {name for name in fields.keys() - SUBJECT_FIELDS if fields[name] != getattr(output, name)}
+        if changed:
+            message = gettext("This comes from the programme: change it there.")
+            raise ValidationError(dict.fromkeys(sorted(changed), message))
+    elif fields.get("kind") == WorkshopOutput.Kind.SUBJECT:
+        raise _subject_kind_error()
     if "agenda_item" in fields:
         _check_agenda_item(output.workshop, fields["agenda_item"])
     for name, value in fields.items():
@@ -642,21 +818,80 @@ def output_update(*, output: WorkshopOutput, **fields) -> WorkshopOutput:
 
 @transaction.atomic
 def output_delete(*, output: WorkshopOutput) -> None:
+    """Remove an output with its dots (for an object put to the vote: take it off the vote again)."""
     # lock the row before its dots go: a dot being placed at the same moment then waits instead of deadlocking
     WorkshopOutput.objects.select_for_update().filter(pk=output.pk).first()
     output.delete()
 
 
 @transaction.atomic
+def subjects_put_to_vote(*, workshop: Workshop, kind: str, ids: Iterable[int]) -> list[WorkshopOutput]:
+    """Put objects of the workshop's programme (e.g. measures) to the vote next to the ideas. Each becomes an
+    output of kind "subject", open for dots, with the object's title. All or nothing: refused when an object is
+    not of this programme or already on the vote."""
+    votable = votable_objects.get(kind)
+    if votable is None:
+        raise ValidationError({"subject_kind": gettext("This cannot be put to the vote.")})
+    ids = list(ids)
+    if not ids or not all(isinstance(pk, int) and not isinstance(pk, bool) and 1 <= pk < 2**63 for pk in ids):
+        raise ValidationError({"subject_id": gettext("Choose at least one.")})
+    if _lock_workshop(workshop.pk) is None:  # serialises two facilitators adding the same object
+        raise ValidationError(gettext("This workshop no longer exists."))
+    titles = dict(
+        votable.objects(workshop.programme).filter(pk__in=ids).values_list("pk", votable.title_field)
+    )
+    if set(ids) - set(titles):
+        raise ValidationError(
+            {
+                "subject_id": gettext("Choose from the %(kinds)s of this programme.")
+                % {"kinds": votable.label_plural}
+            }
+        )
+    taken = set(
+        WorkshopOutput.objects.filter(workshop=workshop, subject_kind=kind, subject_id__in=ids).values_list(
+            "subject_id", flat=True
+        )
+    )
+    twice = taken or {pk for pk in ids if ids.count(pk) > 1}
+    if twice:
+        raise ValidationError(
+            {"subject_id": gettext("“%(title)s” is already put to the vote.") % {"title": titles[min(twice)]}}
+        )
+    outputs = []
+    for pk in ids:
+        output = WorkshopOutput(
+            workshop=workshop,
+            kind=WorkshopOutput.Kind.SUBJECT,
+            text=str(titles[pk]),
+            votable=True,
+            subject_kind=kind,
+            subject_id=pk,
+        )
+        output.full_clean(exclude=["workshop"])
+        output.save()
+        outputs.append(output)
+    return outputs
+
+
+def subject_put_to_vote(*, workshop: Workshop, kind: str, object_id: int) -> WorkshopOutput:
+    """Put one object of the programme to the vote (see ``subjects_put_to_vote``)."""
+    return subjects_put_to_vote(workshop=workshop, kind=kind, ids=[object_id])[0]
+
+
+@transaction.atomic
 def output_convert(*, output: WorkshopOutput, kind: str, user, **form_data):
-    """Turn an output into a finding, measure or milestone through the registered conversion; only once."""
+    """Turn an output into a finding, measure or milestone through the registered conversion. Only once — unless
+    the object it became was deleted since: then the output can be converted again and the new link replaces
+    the dead one."""
     conversion = workshop_conversions.get(kind)
     if conversion is None:
         raise ValidationError({"kind": gettext("This output cannot become that.")})
     locked = (
         WorkshopOutput.objects.select_for_update().select_related("workshop__programme").get(pk=output.pk)
     )
-    if locked.converted_kind:
+    if locked.kind == WorkshopOutput.Kind.SUBJECT:
+        raise ValidationError(gettext("This is already an object of the programme; it is not converted."))
+    if locked.converted_kind and conversion_target_exists(locked):
         raise ValidationError(
             gettext("This output has already become a %(kind)s.")
             % {"kind": workshop_conversions.label(locked.converted_kind)}
@@ -671,15 +906,19 @@ def output_convert(*, output: WorkshopOutput, kind: str, user, **form_data):
         locked.converted_id,
         locked.converted_at,
     )
+    output.target_exists = True
     return target
 
 
 def output_target_url(output: WorkshopOutput) -> str | None:
-    """Where the object an output became lives (None when it was not converted or the kind is unknown)."""
+    """Where the object an output became lives (None when it was not converted, the kind is unknown or the
+    object has been deleted since)."""
     conversion = workshop_conversions.get(output.converted_kind)
     if not output.converted_id or conversion is None or conversion.url is None:
         return None
-    return conversion.url(output.workshop.programme, output.converted_id)
+    if not conversion_target_exists(output):
+        return None
+    return conversion.url(output.workshop.programme, output.converted_id) or None
 
 
 # --- Dot voting ---------------------------------------------------------------------------------------------------
@@ -732,7 +971,7 @@ def vote_remove(*, participant: WorkshopParticipant, output: WorkshopOutput, dot
     if not isinstance(dots, int) or isinstance(dots, bool) or dots < 1:
         raise ValidationError({"dots": gettext("Remove at least one dot.")})
     workshop, locked = _lock_for_voting(participant)
-    output = _votable_output(workshop, output)
+    output = _votable_output(workshop, output, adding=False)
     vote = Vote.objects.filter(participant=locked, output=output).first()
     if vote is None:
         raise ValidationError({"output": gettext("There is no dot of yours on this output.")})
@@ -758,7 +997,7 @@ def _lock_for_voting(participant: WorkshopParticipant) -> tuple[Workshop, Worksh
     return workshop, locked
 
 
-def _votable_output(workshop: Workshop, output: WorkshopOutput) -> WorkshopOutput:
+def _votable_output(workshop: Workshop, output: WorkshopOutput, *, adding: bool = True) -> WorkshopOutput:
     current = WorkshopOutput.objects.select_for_update(no_key=True).filter(pk=output.pk).first()
     if current is None or current.workshop_id != workshop.pk:
         raise ValidationError({"output": gettext("This output belongs to another workshop.")})
@@ -766,7 +1005,17 @@ def _votable_output(workshop: Workshop, output: WorkshopOutput) -> WorkshopOutpu
         raise ValidationError({"output": gettext("Voting is closed.")})
     if not current.votable:
         raise ValidationError({"output": gettext("This output is not open for dot voting.")})
+    if adding and current.kind == WorkshopOutput.Kind.SUBJECT and not _subject_exists(workshop, current):
+        # dots already on it can still be taken off again
+        raise ValidationError({"output": gettext("This has been deleted in the programme in the meantime.")})
     return current
+
+
+def _subject_exists(workshop: Workshop, output: WorkshopOutput) -> bool:
+    votable = votable_objects.get(output.subject_kind)
+    if votable is None:
+        return False
+    return votable.objects(workshop.programme).filter(pk=output.subject_id).exists()
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -796,21 +1045,33 @@ def workshops_split(programme: Programme, *, now=None) -> tuple[list[Workshop], 
 
 
 def workshop_results(workshop: Workshop):
-    """Votable outputs with their dots summed in the database, most dots first. ``voter_count`` (participants
-    with dots on the output) is None for an anonymous vote: only the totals per output are shown then."""
+    """Votable outputs (ideas and objects of the programme put to the vote) with their dots summed in the
+    database, most dots first. ``voter_count`` (participants with dots on the output) is None for an anonymous
+    vote: only the totals per output are shown then. ``subject_title`` as in ``outputs_with_dots``."""
     voter_count = Value(None, output_field=IntegerField()) if workshop.anonymous_voting else Count("votes")
     return (
         WorkshopOutput.objects.filter(workshop=workshop, votable=True)
-        .annotate(total_dots=Coalesce(Sum("votes__dots"), 0), voter_count=voter_count)
+        .annotate(
+            total_dots=Coalesce(Sum("votes__dots"), 0),
+            voter_count=voter_count,
+            subject_title=_subject_title_expression(workshop.programme),
+        )
         .order_by("-total_dots", "created_at", "id")
     )
 
 
 def outputs_with_dots(workshop: Workshop):
+    """The workshop's outputs with their dots, in one query. ``target_exists``: the object an output became still
+    exists (else the output counts as not converted); ``subject_title``: the current title of an object put to the
+    vote (None when it was deleted)."""
     return (
         WorkshopOutput.objects.filter(workshop=workshop)
         .select_related("agenda_item")
-        .annotate(total_dots=Coalesce(Sum("votes__dots"), 0))
+        .annotate(
+            total_dots=Coalesce(Sum("votes__dots"), 0),
+            target_exists=_target_exists_expression(),
+            subject_title=_subject_title_expression(workshop.programme),
+        )
         .order_by("kind", "created_at", "id")
     )
 
@@ -879,19 +1140,37 @@ def has_account_participants(workshop: Workshop) -> bool:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def workshop_ics(workshop: Workshop, *, agenda: list[AgendaItem], participants, url: str, host: str) -> bytes:
-    """An iCalendar file (RFC 5545) with one VEVENT: times in UTC, the agenda in the description."""
+def calendar_uid(workshop: Workshop) -> str:
+    """The appointment's UID: the same for every download, whoever downloads it through whichever address (the
+    host of ``SITE_URL``), so a calendar replaces the appointment instead of adding a second one."""
+    host = urlsplit(settings.SITE_URL).hostname or "stadtlotse"
+    return f"workshop-{workshop.pk}@{host}"
+
+
+def workshop_ics(workshop: Workshop, *, agenda: list[AgendaItem], url: str, attendees=()) -> bytes:
+    """An iCalendar file (RFC 5545) with one VEVENT: times in UTC, the agenda in the description.
+
+    ``UID`` is stable and ``SEQUENCE`` rises with every new date, time or place (``workshop_update``), so calendar
+    programs update the appointment they imported before. With ``attendees`` (participants with an account and an
+    e-mail address: only for those who run the workshop) it is an invitation (``METHOD:REQUEST``); without, a
+    plain calendar entry (``METHOD:PUBLISH``, which must not name attendees, RFC 5546).
+    """
     from icalendar import Calendar, Event, vCalAddress, vText
 
+    attendees = [p for p in attendees if p.user_id and p.email]  # guests' addresses are never handed out
     calendar = Calendar()
     calendar.add("prodid", "-//Stadtlotse//Workshops//DE")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "REQUEST" if attendees else "PUBLISH")
     event = Event()
-    event.add("uid", f"workshop-{workshop.pk}@{host}")
+    event.add("uid", calendar_uid(workshop))
+    event.add("sequence", workshop.calendar_sequence)
     event.add("dtstamp", timezone.now().astimezone(UTC))
+    if workshop.created_at:
+        event.add("created", workshop.created_at.astimezone(UTC))
     event.add("dtstart", workshop.starts_at.astimezone(UTC))
     event.add("dtend", workshop.ends_at.astimezone(UTC))
+    event.add("status", "CONFIRMED")
     event.add("summary", workshop.title)
     location = workshop.place or workshop.online_url
     if location:
@@ -912,13 +1191,18 @@ def workshop_ics(workshop: Workshop, *, agenda: list[AgendaItem], participants, 
         lines += [gettext("Facilitation: %(name)s") % {"name": workshop.facilitator}]
     event.add("description", "\n".join(lines).strip())
     event.add("url", url)
-    for participant in participants:
-        # Only people with an account: guests' e-mail addresses are not handed out.
-        if participant.user_id and participant.email:
-            attendee = vCalAddress(f"mailto:{participant.email}")
-            attendee.params["cn"] = vText(participant.name)
-            attendee.params["role"] = vText("REQ-PARTICIPANT")
-            event.add("attendee", attendee, encode=0)
+    # RFC 5546 wants an organizer in both methods. The platform's sender address: nobody's personal address is
+    # handed out, and everybody who opens the file is an attendee, whose calendar then follows the updates.
+    sender_name, sender_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = vCalAddress(f"mailto:{sender_address or 'noreply@localhost'}")
+    organizer.params["cn"] = vText(workshop.facilitator or sender_name or "Stadtlotse")
+    event.add("organizer", organizer, encode=0)
+    for participant in attendees:
+        attendee = vCalAddress(f"mailto:{participant.email}")
+        attendee.params["cn"] = vText(participant.name)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = vText("NEEDS-ACTION")
+        event.add("attendee", attendee, encode=0)
     calendar.add_component(event)
     return calendar.to_ical()
 

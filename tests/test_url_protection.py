@@ -31,6 +31,7 @@ PUBLIC = {
     # Guests of a workshop vote through their personal signed link, without an account (issue 7).
     "workshop_public:guest": "workshop guest link: vote without an account",
     "workshop_public:guest_results": "workshop guest link: live results polled by the guest page",
+    "workshop_public:guest_ics": "workshop guest link: the guest's calendar entry, while the link works",
     # allauth: signing in, signing up and recovering an account happen before one is signed in.
     "account_login": "sign in",
     "account_logout": "sign out (signed-out visitors are sent on)",

@@ -65,4 +65,5 @@ def register() -> None:
         url=milestone_url,
         fields=milestone_fields,
         needs_input=True,
+        targets=Milestone.objects.all,
     )

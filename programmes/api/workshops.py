@@ -3,7 +3,7 @@
 ``/api/v1/workshops/`` (filter ``programme``, ``phase``) with the actions ``votes``, ``votes/remove``,
 ``votes/reset``, ``results``, ``voting`` and ``agenda/reorder``; nested under ``/api/v1/workshops/{workshop_pk}/``:
 ``agenda-items/``, ``participants/`` (with ``renew-link`` and ``revoke-link``) and ``outputs/`` (with
-``convert``). Every role of the programme reads;
+``convert``, and ``put-to-vote`` for measures of the programme). Every role of the programme reads;
 leads and members write. Services enforce the voting rules, so the API and the pages behave the same.
 """
 
@@ -81,12 +81,13 @@ class WorkshopSerializer(serializers.ModelSerializer):
             "anonymous_voting",
             "anonymity_locked",
             "voting_open",
+            "calendar_sequence",
             "agenda",
             "participant_count",
             "output_count",
             "created_at",
         ]
-        read_only_fields = ["id", "cycle", "anonymity_locked", "created_at"]
+        read_only_fields = ["id", "cycle", "anonymity_locked", "calendar_sequence", "created_at"]
         extra_kwargs = {
             "anonymous_voting": {
                 "help_text": "Results show only the dots per output. Cannot be switched off once dots were placed "
@@ -94,6 +95,9 @@ class WorkshopSerializer(serializers.ModelSerializer):
             },
             "anonymity_locked": {
                 "help_text": "True once a dot was placed while the voting was anonymous: it stays anonymous."
+            },
+            "calendar_sequence": {
+                "help_text": "The .ics SEQUENCE: rises by one whenever the date, the time or the place changes."
             },
         }
 
@@ -194,6 +198,11 @@ class WorkshopParticipantSerializer(serializers.ModelSerializer):
 
 
 class WorkshopOutputSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(
+        choices=WorkshopOutput.Kind.choices,
+        help_text="idea, decision or action. subject: an object of the programme (a measure) put to the vote; "
+        "such outputs are created with put-to-vote, not here.",
+    )
     agenda_item = serializers.PrimaryKeyRelatedField(
         queryset=AgendaItem.objects.none(), required=False, allow_null=True
     )
@@ -201,7 +210,22 @@ class WorkshopOutputSerializer(serializers.ModelSerializer):
         required=False, allow_null=True, help_text="Default: ideas are open for voting, others not."
     )
     total_dots = serializers.IntegerField(read_only=True)
-    converted_url = serializers.SerializerMethodField()
+    converted_url = serializers.SerializerMethodField(
+        help_text="The link to what the output became; empty when it was not converted or that was deleted."
+    )
+    target_deleted = serializers.SerializerMethodField(
+        help_text="True when the object the output became has been deleted since: the output can be converted "
+        "again (converted_kind and converted_id still say what it was)."
+    )
+    subject_title = serializers.SerializerMethodField(
+        help_text="kind subject: the current title of the object put to the vote (text keeps the title it had)."
+    )
+    subject_url = serializers.SerializerMethodField(
+        help_text="kind subject: the object's page; empty when it was deleted."
+    )
+    subject_deleted = serializers.SerializerMethodField(
+        help_text="kind subject: true when the object was deleted in the programme (no more dots can go on it)."
+    )
 
     class Meta:
         model = WorkshopOutput
@@ -214,13 +238,27 @@ class WorkshopOutputSerializer(serializers.ModelSerializer):
             "due",
             "votable",
             "total_dots",
+            "subject_kind",
+            "subject_id",
+            "subject_title",
+            "subject_url",
+            "subject_deleted",
             "converted_kind",
             "converted_id",
             "converted_at",
             "converted_url",
+            "target_deleted",
             "created_at",
         ]
-        read_only_fields = ["id", "converted_kind", "converted_id", "converted_at", "created_at"]
+        read_only_fields = [
+            "id",
+            "subject_kind",
+            "subject_id",
+            "converted_kind",
+            "converted_id",
+            "converted_at",
+            "created_at",
+        ]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -229,9 +267,33 @@ class WorkshopOutputSerializer(serializers.ModelSerializer):
             fields["agenda_item"].queryset = AgendaItem.objects.filter(workshop=workshop)
         return fields
 
+    def validate_kind(self, value):
+        current = self.instance.kind if isinstance(self.instance, WorkshopOutput) else None
+        if value == WorkshopOutput.Kind.SUBJECT and current != value:
+            raise serializers.ValidationError(
+                gettext("Objects of the programme are put to the vote with their own form, not captured.")
+            )
+        return value
+
+    def get_target_deleted(self, output) -> bool:
+        return output.conversion_target_deleted
+
+    def get_subject_title(self, output) -> str:
+        if output.kind != WorkshopOutput.Kind.SUBJECT:
+            return ""
+        return getattr(output, "subject_title", None) or ""
+
+    def get_subject_url(self, output) -> str:
+        if output.kind != WorkshopOutput.Kind.SUBJECT:
+            return ""
+        return ws.subject_url(output, self.context["workshop"].programme)
+
+    def get_subject_deleted(self, output) -> bool:
+        return output.subject_deleted
+
     def get_converted_url(self, output) -> str:
         """The hub's link to what the output became (it redirects to the object's page)."""
-        if not output.converted_kind:
+        if not output.is_converted:
             return ""
         workshop = self.context["workshop"]
         return reverse(
@@ -268,8 +330,17 @@ class WorkshopVoterSerializer(serializers.Serializer):
 
 class WorkshopResultSerializer(serializers.Serializer):
     output = serializers.IntegerField()
-    kind = serializers.CharField()
-    text = serializers.CharField()
+    kind = serializers.CharField(
+        help_text="idea (or another captured output) or subject (an object of the "
+        "programme put to the vote, e.g. a measure)."
+    )
+    text = serializers.CharField(help_text="For a subject the object's current title.")
+    subject_kind = serializers.CharField(help_text="For a subject: what it is (measure); else empty.")
+    subject_id = serializers.IntegerField(allow_null=True)
+    subject_url = serializers.CharField(
+        help_text="For a subject: the object's page; empty when it was deleted."
+    )
+    subject_deleted = serializers.BooleanField()
     total_dots = serializers.IntegerField()
     voter_count = serializers.IntegerField(
         allow_null=True, help_text="Participants with dots on this output; null when the voting is anonymous."
@@ -286,6 +357,15 @@ class WorkshopResultsSerializer(serializers.Serializer):
     participants = serializers.IntegerField(help_text="How many take part.")
     voters = serializers.IntegerField(help_text="How many participants have placed at least one dot.")
     results = WorkshopResultSerializer(many=True)
+
+
+class WorkshopPutToVoteSerializer(serializers.Serializer):
+    subject_kind = serializers.CharField(
+        max_length=20, help_text="What is put to the vote, as registered by the phase apps: measure."
+    )
+    subject_id = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="The id of a measure of the workshop's programme."
+    )
 
 
 class WorkshopVotesResetSerializer(serializers.Serializer):
@@ -456,7 +536,11 @@ class WorkshopViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
                 {
                     "output": output.pk,
                     "kind": output.kind,
-                    "text": output.text,
+                    "text": output.display_text,
+                    "subject_kind": output.subject_kind,
+                    "subject_id": output.subject_id,
+                    "subject_url": ws.subject_url(output, workshop.programme) if output.subject_kind else "",
+                    "subject_deleted": output.subject_deleted,
                     "total_dots": output.total_dots,
                     "voter_count": output.voter_count,
                     "voters": [
@@ -607,8 +691,8 @@ class OutputFilter(django_filters.FilterSet):
 
 
 class OutputViewSet(WorkshopNestedMixin, viewsets.ModelViewSet):
-    """Ideas, decisions and action items, with their dots; ``convert`` turns one into a finding, measure or
-    milestone (once) and keeps the link."""
+    """Ideas, decisions and action items (and measures put to the vote), with their dots; ``convert`` turns one
+    into a finding, measure or milestone (once, unless that was deleted since) and keeps the link."""
 
     serializer_class = WorkshopOutputSerializer
     filterset_class = OutputFilter
@@ -635,15 +719,41 @@ class OutputViewSet(WorkshopNestedMixin, viewsets.ModelViewSet):
         ws.output_delete(output=instance)
 
     @extend_schema(
+        request=WorkshopPutToVoteSerializer,
+        responses={
+            201: WorkshopOutputSerializer,
+            400: OpenApiResponse(description="Unknown kind, not of this programme, or already on the vote"),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="put-to-vote")
+    def put_to_vote(self, request, workshop_pk=None):
+        """Put an object of the programme (a measure) to the vote next to the ideas: it becomes an output of kind
+        ``subject`` that gets dots by the same rules. Take it off the vote again by deleting that output."""
+        self.require_edit()
+        payload = WorkshopPutToVoteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        output = ws.subject_put_to_vote(
+            workshop=self.get_workshop(),
+            kind=payload.validated_data["subject_kind"],
+            object_id=payload.validated_data["subject_id"],
+        )
+        serializer = self.get_serializer(self.get_queryset().get(pk=output.pk))
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
         request=WorkshopConvertInputSerializer,
         responses={
             201: WorkshopConvertResultSerializer,
-            400: OpenApiResponse(description="Unknown kind, missing input or already converted"),
+            400: OpenApiResponse(
+                description="Unknown kind, missing input, already converted (and that still exists), or an "
+                "object of the programme put to the vote"
+            ),
         },
     )
     @action(detail=True, methods=["post"])
     def convert(self, request, workshop_pk=None, pk=None):
-        """Turn the output into a finding, a measure or a milestone; refused when it was converted before."""
+        """Turn the output into a finding, a measure or a milestone; refused when it was converted before and what
+        it became still exists."""
         output = self.get_object()
         self.require_edit()
         kind = str(request.data.get("kind", ""))

@@ -3,6 +3,7 @@ links, each in their own browser context, all open at once) place dots; the faci
 without a reload; the winning idea becomes a measure and the workshop keeps the link to it."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -187,3 +188,73 @@ def test_an_anonymous_vote_shows_only_totals_and_a_withdrawn_guest_link_stops_at
 
 def murat_id(workshop) -> int:
     return workshop.participants.get(name="Murat Yılmaz").pk
+
+
+def test_measures_are_put_to_the_vote_and_a_guest_takes_the_calendar_entry_home(new_page, setup):
+    """The facilitator puts two measures of the programme to the vote next to the ideas; a guest places dots on
+    one of them, the facilitator's results show it with a link to the measure, and the guest downloads the
+    calendar entry from the personal link. A converted idea whose measure is deleted later offers the
+    conversion again instead of a dead link."""
+    from icalendar import Calendar
+
+    from concept import services as concept_services
+
+    programme, member, workshop, (plan, _wifi, _collect) = setup
+    stelen = concept_services.measure_create(programme=programme, title="Digitale Stelen am Bahnhof")
+    concept_services.measure_create(programme=programme, title="Parkleitsystem")
+    concept_services.measure_create(
+        programme=ProgrammeFactory(organisation=programme.organisation), title="Fremde Maßnahme"
+    )
+    detail = reverse("programmes:workshop_detail", kwargs={**programme.url_kwargs, "pk": workshop.pk})
+
+    facilitator = new_page()
+    sign_in(facilitator, member)
+    goto(facilitator, detail)
+    facilitator.locator("#subjects-form").locator("xpath=ancestor::details").locator("summary").click()
+    assert "Fremde Maßnahme" not in facilitator.locator("#subjects-form").inner_text()
+    facilitator.get_by_label("Digitale Stelen am Bahnhof").check()
+    facilitator.locator("#put-to-vote").click()
+    facilitator.locator("#subjects-list li").first.wait_for()
+    check_a11y(facilitator)
+    option = workshop.outputs.get(subject_id=stelen.pk)
+    assert facilitator.locator(f"button[data-vote='{option.pk}']").count() == 1
+    save_artifact(facilitator, "workshop-measures-on-the-vote")
+
+    link = link_path(facilitator.locator("#guest-links li:has-text('Hanna Vogel') a").get_attribute("href"))
+    hanna = new_page()
+    goto(hanna, link)
+    hanna.locator(f"button[data-vote='{option.pk}']").click()
+    hanna.locator(f"#my-dots-{option.pk}").filter(has_text="1").wait_for()
+    hanna.locator(f"button[data-vote='{plan.pk}']").click()
+    hanna.locator(f"#my-dots-{plan.pk}").filter(has_text="1").wait_for()
+    hanna.locator(f"button[data-vote='{option.pk}']").click()
+    hanna.locator("#dots-left").filter(has_text="0 von 3").wait_for()  # measures and ideas share the dots
+    assert hanna.locator(f"button[data-vote='{plan.pk}']").is_disabled()
+    assert hanna.locator("#results a").count() == 0  # guests get no links into the programme
+
+    # The facilitator's results (polled) show the measure first, linked to its page.
+    dots_cell(facilitator, option).filter(has_text="2").wait_for(timeout=8_000)
+    measure_link = facilitator.locator(f"#results a[data-subject='{option.pk}']")
+    assert measure_link.get_attribute("href").endswith(f"/konzeption/measures/{stelen.pk}/")
+
+    # The guest takes the calendar entry home from the personal page.
+    with hanna.expect_download() as download_info:
+        hanna.locator("#ics-link").click()
+    calendar = Calendar.from_ical(Path(download_info.value.path()).read_bytes())
+    event = calendar.walk("VEVENT")[0]
+    assert str(calendar["METHOD"]) == "PUBLISH" and str(event["SUMMARY"]) == workshop.title
+    assert str(event["UID"]).startswith(f"workshop-{workshop.pk}@") and event["SEQUENCE"] == 0
+    check_a11y(hanna)
+
+    # An idea became a measure that was deleted since: no dead link, the conversion is offered again.
+    measure = ws.output_convert(output=plan, kind="measure", user=member)
+    measure.delete()
+    facilitator.reload()
+    assert facilitator.locator(f"#output-{plan.pk} a.converted-link").count() == 0
+    assert "gelöscht" in facilitator.locator(f"#output-{plan.pk} .target-deleted").inner_text()
+    facilitator.locator(f"#output-{plan.pk} button[data-convert='measure']").click()
+    facilitator.locator(f"#output-{plan.pk} a.converted-link[data-kind='measure']").wait_for()
+    check_a11y(facilitator)
+    new_measure = Measure.objects.get(title=plan.text)
+    facilitator.locator(f"#output-{plan.pk} a.converted-link").click()
+    facilitator.wait_for_url(f"**/konzeption/measures/{new_measure.pk}/")

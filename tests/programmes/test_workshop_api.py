@@ -7,7 +7,9 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
+from concept import services as concept_services
 from concept.models import Measure
+from evaluation.models import Finding
 from programmes import workshops as ws
 from programmes.models import Vote, Workshop, WorkshopOutput
 from tests.conftest import ROLES
@@ -435,6 +437,140 @@ def test_a_milestone_conversion_needs_a_measure(api_as, workshop):
     assert WorkshopOutput.objects.get(pk=action.pk).converted_kind == ""
 
 
+# --- Measures put to the vote ----------------------------------------------------------------------------------
+
+
+def put_to_vote_url(workshop):
+    return reverse("api:workshop-output-put-to-vote", kwargs={"workshop_pk": workshop.pk})
+
+
+def test_putting_a_measure_to_the_vote_follows_the_permission_matrix(api_as, world, workshop):
+    expected = {**READ, "stakeholder": FORBIDDEN, "member": CREATED, "lead": CREATED, "org_admin": CREATED}
+    failures = []
+    for role, status in expected.items():
+        measure = concept_services.measure_create(programme=world.programme, title=f"Maßnahme {role}")
+        response = api_as(role).post(
+            put_to_vote_url(workshop), {"subject_kind": "measure", "subject_id": measure.pk}, format="json"
+        )
+        if response.status_code != status:
+            failures.append(f"{role}: expected {status}, got {response.status_code}")
+    assert not failures
+    assert WorkshopOutput.objects.filter(kind="subject").count() == 3
+
+
+def test_a_measure_put_to_the_vote_through_the_api_gets_dots_by_the_same_rules(api_as, world, workshop):
+    measure = concept_services.measure_create(programme=world.programme, title="Digitale Stelen")
+    api = api_as("member")
+    response = api.post(
+        put_to_vote_url(workshop), {"subject_kind": "measure", "subject_id": measure.pk}, format="json"
+    )
+    assert response.status_code == CREATED
+    option = response.json()
+    assert (option["kind"], option["subject_kind"], option["subject_id"], option["text"]) == (
+        "subject",
+        "measure",
+        measure.pk,
+        "Digitale Stelen",
+    )
+    assert option["subject_url"].endswith(f"/konzeption/measures/{measure.pk}/") and option["votable"]
+    idea = IdeaFactory(workshop=workshop)
+    votes = reverse("api:workshop-votes", args=[workshop.pk])
+    assert api.post(votes, {"output": option["id"], "dots": 2}, format="json").status_code == CREATED
+    response = api.post(votes, {"output": idea.pk, "dots": 2}, format="json")
+    assert response.status_code == BAD and "dots" in response.json()  # 2 + 2 > 3
+    body = api_as("stakeholder").get(reverse("api:workshop-results", args=[workshop.pk])).json()
+    first = body["results"][0]
+    assert (first["output"], first["kind"], first["total_dots"], first["text"]) == (
+        option["id"],
+        "subject",
+        2,
+        "Digitale Stelen",
+    )
+    assert first["subject_url"] == option["subject_url"] and first["subject_deleted"] is False
+    # deleted in the programme: shown as such, no link, no more dots, but its dots can be taken off
+    concept_services.measure_delete(measure=measure)
+    body = api_as("stakeholder").get(reverse("api:workshop-results", args=[workshop.pk])).json()
+    assert body["results"][0]["subject_deleted"] is True and body["results"][0]["subject_url"] == ""
+    api = api_as("member")
+    assert api.post(votes, {"output": option["id"]}, format="json").status_code == BAD
+    removed = api.post(
+        reverse("api:workshop-votes-remove", args=[workshop.pk]),
+        {"output": option["id"], "dots": 2},
+        format="json",
+    )
+    assert removed.status_code == OK and removed.json()["dots_left"] == 3
+
+
+def test_only_the_programmes_own_measures_are_put_to_the_vote_once(api_as, world, workshop):
+    own = concept_services.measure_create(programme=world.programme, title="Eigene")
+    foreign = concept_services.measure_create(programme=world.other_programme, title="Fremde")
+    api = api_as("lead")
+    url = put_to_vote_url(workshop)
+    for body, field in [
+        ({"subject_kind": "measure", "subject_id": foreign.pk}, "subject_id"),
+        ({"subject_kind": "measure", "subject_id": 0}, "subject_id"),
+        ({"subject_kind": "measure", "subject_id": "x"}, "subject_id"),
+        ({"subject_kind": "measure"}, "subject_id"),
+        ({"subject_kind": "survey", "subject_id": own.pk}, "subject_kind"),
+    ]:
+        response = api.post(url, body, format="json")
+        assert response.status_code == BAD and field in response.json(), body
+    assert (
+        api.post(url, {"subject_kind": "measure", "subject_id": own.pk}, format="json").status_code == CREATED
+    )
+    again = api.post(url, {"subject_kind": "measure", "subject_id": own.pk}, format="json")
+    assert again.status_code == BAD and "subject_id" in again.json()
+    # the other programme's lead does not even see the workshop
+    response = api_as("other_lead").post(
+        url, {"subject_kind": "measure", "subject_id": foreign.pk}, format="json"
+    )
+    assert response.status_code == NOT_FOUND
+    # an option is not captured as an output, not changed to another text and not converted
+    outputs = reverse("api:workshop-output-list", kwargs={"workshop_pk": workshop.pk})
+    response = api.post(outputs, {"kind": "subject", "text": "Maßnahme"}, format="json")
+    assert response.status_code == BAD and "kind" in response.json()
+    option = WorkshopOutput.objects.get(kind="subject")
+    detail = reverse("api:workshop-output-detail", kwargs={"workshop_pk": workshop.pk, "pk": option.pk})
+    response = api.patch(detail, {"text": "Anders"}, format="json")
+    assert response.status_code == BAD and "text" in response.json()
+    assert api.patch(detail, {"votable": False}, format="json").status_code == OK
+    convert = reverse("api:workshop-output-convert", kwargs={"workshop_pk": workshop.pk, "pk": option.pk})
+    assert api.post(convert, {"kind": "finding"}, format="json").status_code == BAD
+    assert api.delete(detail).status_code == NO_CONTENT
+    assert Measure.objects.filter(pk=own.pk).exists()
+
+
+# --- A conversion whose target was deleted ---------------------------------------------------------------------
+
+
+def test_an_output_whose_finding_was_deleted_says_so_and_converts_again(api_as, world, workshop):
+    idea = IdeaFactory(workshop=workshop, text="Parken ist schwer zu finden")
+    api = api_as("member")
+    convert = reverse("api:workshop-output-convert", kwargs={"workshop_pk": workshop.pk, "pk": idea.pk})
+    first = api.post(convert, {"kind": "finding"}, format="json").json()
+    detail = reverse("api:workshop-output-detail", kwargs={"workshop_pk": workshop.pk, "pk": idea.pk})
+    assert api.get(detail).json()["target_deleted"] is False
+    Finding.objects.filter(pk=first["id"]).delete()
+    body = api.get(detail).json()
+    assert body["target_deleted"] is True and body["converted_url"] == ""
+    assert (body["converted_kind"], body["converted_id"]) == ("finding", first["id"])  # what it was
+    second = api.post(convert, {"kind": "finding", "priority": "high"}, format="json")
+    assert second.status_code == CREATED and second.json()["id"] != first["id"]
+    body = api.get(detail).json()
+    assert body["target_deleted"] is False and body["converted_id"] == second.json()["id"]
+    assert body["converted_url"].endswith(f"/outputs/{idea.pk}/target/")
+
+
+def test_moving_a_workshop_through_the_api_raises_its_calendar_sequence(api_as, workshop):
+    url = reverse("api:workshop-detail", args=[workshop.pk])
+    api = api_as("member")
+    assert api.get(url).json()["calendar_sequence"] == 0
+    assert api.patch(url, {"title": "Neu"}, format="json").json()["calendar_sequence"] == 0
+    assert api.patch(url, {"place": "Bürgerhaus"}, format="json").json()["calendar_sequence"] == 1
+    response = api.patch(url, {"calendar_sequence": 99}, format="json")  # read only
+    assert response.json()["calendar_sequence"] == 1
+
+
 # --- Query counts ------------------------------------------------------------------------------------------------
 
 
@@ -447,6 +583,14 @@ def fill(workshop, n):
     for _ in range(n):
         AgendaItemFactory(workshop=workshop)
     ws.output_convert(output=ideas[0], kind="measure", user=None)
+    measures = [
+        concept_services.measure_create(programme=workshop.programme, title=f"M {i}") for i in range(n)
+    ]
+    options = ws.subjects_put_to_vote(workshop=workshop, kind="measure", ids=[m.pk for m in measures])
+    Vote.objects.bulk_create(
+        [Vote(participant=g, output=o, dots=1) for g, o in zip(guests, options, strict=True)]
+    )
+    measures[-1].delete()
 
 
 @pytest.mark.parametrize("n", [1, 50])

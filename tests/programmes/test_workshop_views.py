@@ -1,6 +1,7 @@
 """Workshop pages: permission matrix for every page (and the guest link), forms with and without htmx, voting,
 the polled results partial, conversions, minutes, PDF, .ics and query counts."""
 
+import re
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -9,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from concept import services as concept_services
 from concept.models import Measure
+from evaluation.models import Finding
 from programmes import workshops as ws
 from programmes.models import Vote, Workshop, WorkshopOutput, WorkshopParticipant
 from tests.permissions import FORBIDDEN, NOT_FOUND, OK, REDIRECT, check_matrix
@@ -75,9 +78,11 @@ def test_forms_are_for_leads_and_members_only(client_as, world, workshop, name, 
         "workshop_participant_add",
         "workshop_agenda_add",
         "workshop_output_add",
+        "workshop_subjects_add",
     ],
 )
 def test_capture_forms_refuse_stakeholders_and_show_errors_to_editors(client_as, world, workshop, name):
+    concept_services.measure_create(programme=world.programme, title="Digitale Stelen")
     # An empty form: editors get the page back with the field errors (200), nothing is saved.
     check_matrix(client_as, url(world, name, pk=workshop.pk), EDITORS_GET, method="post", data={})
     assert not WorkshopParticipant.objects.exists() and not WorkshopOutput.objects.exists()
@@ -192,13 +197,23 @@ def test_a_tampered_guest_link_or_a_removed_guest_is_404(client, world, workshop
     assert client.get(reverse("workshop_public:guest", kwargs={"token": token})).status_code == NOT_FOUND
 
 
+GUEST_LINK = re.compile(r"/w/([A-Za-z0-9_-]+)/")
+
+
+def guest_links_on(page: str, participant, *, working: bool = True) -> list[str]:
+    """The guest link tokens on a page that were signed for this participant (and still work, unless
+    ``working=False``). A token carries the second it was signed in, so one made in the test may differ from the
+    page's and must not be compared as text."""
+    links = [ws.guest_link_resolve(token) for token in GUEST_LINK.findall(page)]
+    return [link for link in links if link.participant == participant and (link.usable or not working)]
+
+
 def test_guest_links_are_listed_for_editors_but_not_for_stakeholders(client_as, world, workshop):
     guest = GuestFactory(workshop=workshop, name="Hanna Vogel")
-    token = ws.guest_token(guest)
     detail = url(world, "workshop_detail", pk=workshop.pk)
-    assert token in client_as("member").get(detail).content.decode()
+    assert guest_links_on(client_as("member").get(detail).content.decode(), guest)
     page = client_as("stakeholder").get(detail).content.decode()
-    assert token not in page and "Hanna Vogel" in page
+    assert not guest_links_on(page, guest, working=False) and "Hanna Vogel" in page
 
 
 def test_a_guest_cannot_place_more_dots_than_allowed_and_sees_why(client, world, workshop):
@@ -246,7 +261,7 @@ def test_a_withdrawn_or_replaced_guest_link_is_gone_and_the_new_one_works(client
     assert response.status_code == REDIRECT
     assert response["Location"].endswith("#guest-links")
     page = lead.get(url(world, "workshop_detail", pk=workshop.pk)).content.decode()
-    assert old_link not in page and 'data-guest-link-state="revoked"' in page
+    assert not guest_links_on(page, guest, working=False) and 'data-guest-link-state="revoked"' in page
     lead.logout()
     response = client.post(old_link, {"output": idea.pk})
     assert response.status_code == GONE and 'data-state="revoked"' in response.content.decode()
@@ -256,7 +271,8 @@ def test_a_withdrawn_or_replaced_guest_link_is_gone_and_the_new_one_works(client
     guest.refresh_from_db()
     new_link = guest_url(guest)
     assert new_link != old_link
-    assert new_link in client_as("member").get(url(world, "workshop_detail", pk=workshop.pk)).content.decode()
+    page = client_as("member").get(url(world, "workshop_detail", pk=workshop.pk)).content.decode()
+    assert guest_links_on(page, guest)
     client.logout()
     assert client.get(old_link).status_code == GONE
     assert client.post(new_link, {"output": idea.pk}).status_code == REDIRECT
@@ -290,7 +306,7 @@ def test_the_run_page_shows_until_when_guest_links_work_and_hides_expired_links(
     guest = GuestFactory(workshop=workshop)
     page = client_as("member").get(url(world, "workshop_detail", pk=workshop.pk))
     body = page.content.decode()
-    assert ws.guest_token(guest) not in body and 'data-guest-link-state="expired"' in body
+    assert not guest_links_on(body, guest, working=False) and 'data-guest-link-state="expired"' in body
     assert page.context["guest_links_expire_at"] == workshop.ends_at + timedelta(days=7)
 
 
@@ -622,6 +638,235 @@ def test_the_programme_page_and_navigation_link_to_the_workshops(client_as, worl
     assert url(world, "workshop_list") in body
 
 
+# --- Measures put to the vote ----------------------------------------------------------------------------------
+
+
+def test_a_lead_puts_measures_to_the_vote_and_a_guest_places_dots_on_them(client_as, client, world, workshop):
+    stelen = concept_services.measure_create(programme=world.programme, title="Digitale Stelen")
+    parken = concept_services.measure_create(programme=world.programme, title="Parkleitsystem")
+    lead = client_as("lead")
+    detail = url(world, "workshop_detail", pk=workshop.pk)
+    page = lead.get(detail, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="subjects-form"' in page and "Digitale Stelen (idea)" in page  # with the measure's status
+    response = lead.post(
+        url(world, "workshop_subjects_add", pk=workshop.pk), {"measure": [stelen.pk, parken.pk]}
+    )
+    assert response.status_code == REDIRECT and response["Location"].endswith("#subjects")
+    options = {o.subject_id: o for o in WorkshopOutput.objects.filter(kind="subject")}
+    assert set(options) == {stelen.pk, parken.pk}
+    measure_page = reverse(
+        "programmes:konzeption:measure_detail", kwargs={**world.programme.url_kwargs, "pk": parken.pk}
+    )
+    page = lead.get(detail).content.decode()
+    assert f'data-vote="{options[parken.pk].pk}"' in page
+    assert f'href="{measure_page}"' in page  # the list and the results link to the measure
+    assert 'id="subjects-form"' not in page  # both are on the vote: nothing left to offer
+
+    guest = GuestFactory(workshop=workshop)
+    client.logout()
+    client.post(guest_url(guest), {"output": options[parken.pk].pk})
+    client.post(guest_url(guest), {"output": options[parken.pk].pk})
+    assert Vote.objects.get(participant=guest).dots == 2
+    results = client_as("stakeholder").get(url(world, "workshop_results", pk=workshop.pk)).content.decode()
+    assert (
+        f'id="dots-{options[parken.pk].pk}" data-dots="2"' in results and f'href="{measure_page}"' in results
+    )
+    client.logout()
+    guest_page = client.get(guest_url(guest)).content.decode()
+    assert "Parkleitsystem" in guest_page and measure_page not in guest_page  # guests get no programme links
+    minutes = client_as("stakeholder").get(url(world, "workshop_minutes", pk=workshop.pk)).content.decode()
+    assert "Parkleitsystem" in minutes and measure_page in minutes
+
+
+def test_another_programmes_measure_cannot_be_put_to_the_vote(client_as, world, workshop):
+    concept_services.measure_create(programme=world.programme, title="Eigene Maßnahme")
+    foreign = concept_services.measure_create(programme=world.other_programme, title="Fremde Maßnahme")
+    lead = client_as("lead")
+    page = lead.get(url(world, "workshop_detail", pk=workshop.pk)).content.decode()
+    assert "Fremde Maßnahme" not in page
+    response = lead.post(url(world, "workshop_subjects_add", pk=workshop.pk), {"measure": [foreign.pk]})
+    assert response.status_code == OK and "measure" in response.context["subjects_form"].errors
+    response = lead.post(url(world, "workshop_subjects_add", pk=workshop.pk), {"measure": ["x"]})
+    assert response.status_code == OK and "measure" in response.context["subjects_form"].errors
+    assert not WorkshopOutput.objects.exists()
+    # and the other programme's lead cannot reach this workshop at all
+    other = client_as("other_lead").post(
+        url(world, "workshop_subjects_add", pk=workshop.pk), {"measure": [foreign.pk]}
+    )
+    assert other.status_code == NOT_FOUND
+
+
+def test_a_measure_is_taken_off_the_vote_with_its_dots(client_as, world, workshop):
+    measure = concept_services.measure_create(programme=world.programme, title="Digitale Stelen")
+    option = ws.subject_put_to_vote(workshop=workshop, kind="measure", object_id=measure.pk)
+    ws.vote_cast(participant=GuestFactory(workshop=workshop), output=option, dots=2)
+    member = client_as("member")
+    assert (
+        member.get(url(world, "workshop_output_edit", pk=workshop.pk, output=option.pk)).status_code
+        == NOT_FOUND
+    )
+    convert = url(world, "workshop_output_convert", pk=workshop.pk, output=option.pk, kind="finding")
+    assert member.get(convert).status_code == NOT_FOUND
+    assert member.post(convert).status_code == NOT_FOUND and not Finding.objects.exists()
+    assert (
+        client_as("stakeholder")
+        .post(url(world, "workshop_output_delete", pk=workshop.pk, output=option.pk))
+        .status_code
+        == FORBIDDEN
+    )
+    response = client_as("member").post(
+        url(world, "workshop_output_delete", pk=workshop.pk, output=option.pk)
+    )
+    assert response.status_code == REDIRECT and response["Location"].endswith("#subjects")
+    assert not WorkshopOutput.objects.exists() and not Vote.objects.exists()
+    assert Measure.objects.filter(pk=measure.pk).exists()  # the measure itself stays
+
+
+def test_a_measure_deleted_after_it_was_put_to_the_vote_says_so_and_takes_no_dots(client_as, world, workshop):
+    measure = concept_services.measure_create(programme=world.programme, title="Digitale Stelen")
+    option = ws.subject_put_to_vote(workshop=workshop, kind="measure", object_id=measure.pk)
+    measure_page = reverse(
+        "programmes:konzeption:measure_detail", kwargs={**world.programme.url_kwargs, "pk": measure.pk}
+    )
+    concept_services.measure_delete(measure=measure)
+    member = client_as("member")
+    page = member.get(
+        url(world, "workshop_detail", pk=workshop.pk), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Digitale Stelen" in page and "deleted in the programme" in page
+    assert measure_page not in page  # no dead link
+    assert f'data-vote="{option.pk}" disabled' in page
+    member.post(url(world, "workshop_vote", pk=workshop.pk), {"output": option.pk})
+    assert not Vote.objects.exists()
+
+
+# --- A conversion whose target was deleted ---------------------------------------------------------------------
+
+
+def test_an_idea_whose_measure_was_deleted_shows_no_dead_link_and_converts_again(client_as, world, workshop):
+    idea = IdeaFactory(workshop=workshop, text="Barrierefreier Stadtplan")
+    member = client_as("member")
+    convert = url(world, "workshop_output_convert", pk=workshop.pk, output=idea.pk, kind="measure")
+    member.post(convert)
+    first = Measure.objects.get()
+    target = url(world, "workshop_output_target", pk=workshop.pk, output=idea.pk)
+    concept_services.measure_delete(measure=first)
+
+    detail = url(world, "workshop_detail", pk=workshop.pk)
+    page = member.get(detail, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert target not in page and "What it became (measure) has been deleted." in page
+    assert 'data-convert="measure"' in page  # the buttons are back
+    minutes = member.get(url(world, "workshop_minutes", pk=workshop.pk)).content.decode()
+    assert target not in minutes
+    # an old bookmark of the link leads back to the workshop with an explanation, not to a 404
+    response = member.get(target, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert response.redirect_chain[-1][0] == f"{detail}#output-{idea.pk}"
+    assert "has been deleted" in response.content.decode()
+    assert member.get(convert).status_code == OK  # the form (e.g. a title) is offered again
+
+    response = member.post(convert)
+    assert response.status_code == REDIRECT
+    second = Measure.objects.get()
+    assert second.pk != first.pk
+    follow = member.get(target)
+    assert follow["Location"] == reverse(
+        "programmes:konzeption:measure_detail", kwargs={**world.programme.url_kwargs, "pk": second.pk}
+    )
+    assert target in member.get(detail).content.decode()
+
+
+def test_a_deleted_finding_frees_the_output_for_a_milestone_or_anything_else(client_as, world, workshop):
+    action = ws.output_add(workshop=workshop, kind="action", text="Daten anfragen")
+    finding = ws.output_convert(output=action, kind="finding", user=world.user("member"))
+    Finding.objects.filter(pk=finding.pk).delete()
+    response = client_as("lead").post(
+        url(world, "workshop_output_convert", pk=workshop.pk, output=action.pk, kind="measure")
+    )
+    assert response.status_code == REDIRECT
+    action.refresh_from_db()
+    assert action.converted_kind == "measure" and Measure.objects.filter(pk=action.converted_id).exists()
+
+
+# --- Calendar --------------------------------------------------------------------------------------------------
+
+
+def test_a_guest_downloads_the_calendar_entry_from_the_personal_link(client, client_as, world, workshop):
+    member_row = ws.participant_add(workshop=workshop, user=world.user("member"))
+    guest = GuestFactory(workshop=workshop, email="gast@example.org")
+    page = client.get(guest_url(guest)).content.decode()
+    ics_url = guest_url(guest, "guest_ics")
+    assert f'href="{ics_url}"' in page
+    response = client.get(ics_url)
+    assert response.status_code == OK and response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Cache-Control"] == "no-store"
+    calendar = Calendar.from_ical(response.content)
+    event = calendar.walk("VEVENT")[0]
+    assert str(calendar["METHOD"]) == "PUBLISH" and "ATTENDEE" not in event
+    body = response.content.decode()
+    assert member_row.email not in body and "gast@example.org" not in body  # nobody else's address
+    assert str(event["URL"]).endswith(guest_url(guest))  # back to the guest's own page
+    assert "Journey-Walk" in str(event["DESCRIPTION"])
+    member_event = Calendar.from_ical(
+        client_as("member").get(url(world, "workshop_ics", pk=workshop.pk)).content
+    )
+    assert str(member_event.walk("VEVENT")[0]["UID"]) == str(event["UID"])  # one appointment for everybody
+
+
+def test_the_guest_calendar_entry_is_only_there_while_the_link_works(client, world, settings):
+    settings.WORKSHOP_GUEST_LINK_DAYS = 7
+    workshop = WorkshopFactory(programme=world.programme)
+    guest = GuestFactory(workshop=workshop)
+    ics_url = guest_url(guest, "guest_ics")
+    assert client.get(ics_url).status_code == OK
+    ws.guest_link_revoke(participant=guest)
+    response = client.get(ics_url)
+    assert response.status_code == GONE and b"BEGIN:VCALENDAR" not in response.content
+    ws.guest_link_renew(participant=guest)
+    assert client.get(ics_url).status_code == GONE  # the old link stays dead
+    assert client.get(guest_url(guest, "guest_ics")).status_code == OK
+    past = timezone.now() - timedelta(days=8)
+    Workshop.objects.filter(pk=workshop.pk).update(starts_at=past, ends_at=past + timedelta(hours=2))
+    assert client.get(guest_url(guest, "guest_ics")).status_code == GONE
+    token = ws.guest_token(guest)
+    forged = reverse("workshop_public:guest_ics", kwargs={"token": token[:-3] + "abc"})
+    assert client.get(forged).status_code == NOT_FOUND
+
+
+def test_the_invitation_names_attendees_only_for_those_who_run_the_workshop(client_as, world, workshop):
+    member_row = ws.participant_add(workshop=workshop, user=world.user("member"))
+    GuestFactory(workshop=workshop, email="gast@example.org")
+    ics = url(world, "workshop_ics", pk=workshop.pk)
+    invitation = Calendar.from_ical(client_as("lead").get(ics).content)
+    assert str(invitation["METHOD"]) == "REQUEST"
+    attendees = invitation.walk("VEVENT")[0]["ATTENDEE"]
+    attendees = attendees if isinstance(attendees, list) else [attendees]
+    assert [str(a) for a in attendees] == [f"mailto:{member_row.email}"]
+    entry = client_as("stakeholder").get(ics)
+    assert str(Calendar.from_ical(entry.content)["METHOD"]) == "PUBLISH"
+    assert member_row.email not in entry.content.decode()
+
+
+def test_moving_the_workshop_on_the_edit_form_raises_the_calendar_sequence(client_as, world, workshop):
+    lead = client_as("lead")
+    ics = url(world, "workshop_ics", pk=workshop.pk)
+    assert Calendar.from_ical(lead.get(ics).content).walk("VEVENT")[0]["SEQUENCE"] == 0
+    moved = timezone.localtime(workshop.starts_at) + timedelta(days=1)
+    data = edit_data(
+        workshop,
+        starts_at=moved.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(moved + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    assert lead.post(url(world, "workshop_edit", pk=workshop.pk), data).status_code == REDIRECT
+    assert (
+        lead.post(
+            url(world, "workshop_edit", pk=workshop.pk), edit_data(Workshop.objects.get(), title="Neu")
+        ).status_code
+        == REDIRECT
+    )
+    event = Calendar.from_ical(lead.get(ics).content).walk("VEVENT")[0]
+    assert event["SEQUENCE"] == 1 and event["DTSTART"].dt.date() == moved.date()
+
+
 # --- Query counts --------------------------------------------------------------------------------------------------
 
 
@@ -633,6 +878,13 @@ def fill(workshop, n):
     for _ in range(n):
         AgendaItemFactory(workshop=workshop)
     ws.output_convert(output=ideas[0], kind="measure", user=None)
+    measures = [
+        concept_services.measure_create(programme=workshop.programme, title=f"M {i}") for i in range(n)
+    ]
+    options = ws.subjects_put_to_vote(workshop=workshop, kind="measure", ids=[m.pk for m in measures])
+    for guest, option in zip(guests, options, strict=True):
+        Vote.objects.create(participant=guest, output=option, dots=1)
+    measures[0].delete()  # one option whose measure is gone
     return guests, ideas
 
 
@@ -640,7 +892,7 @@ def fill(workshop, n):
 @pytest.mark.parametrize(
     ("name", "role", "limit"),
     [
-        ("workshop_detail", "member", 12),
+        ("workshop_detail", "member", 13),
         ("workshop_detail", "stakeholder", 10),
         ("workshop_results", "stakeholder", 8),
         ("workshop_minutes", "stakeholder", 9),
@@ -671,6 +923,8 @@ def test_the_list_and_the_guest_page_need_a_fixed_number_of_queries(
     link = reverse("workshop_public:guest", kwargs={"token": ws.guest_token(guests[0])})
     with django_assert_max_num_queries(7):
         assert client.get(link).status_code == OK
+    with django_assert_max_num_queries(2):
+        assert client.get(guest_url(guests[0], "guest_ics")).status_code == OK
 
 
 def test_a_guest_sees_that_the_vote_is_closed_and_cannot_vote(client, world, workshop):
