@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from evaluation import importers, services
 from evaluation.models import Answer, Response
@@ -79,7 +80,19 @@ def test_export_columns_import_back(survey, client_as, world):
     questions = list(survey.questions.prefetch_related("choices"))
     table = importers.read_table(upload("export.csv", content))
     records = importers.records_from_rows(table, importers.auto_mapping(table.header, questions), questions)
-    assert records == [{"transport": "foot", "reasons": ["food", "culture"], "grade": "4"}]
+    submitted = Response.objects.get().submitted_at
+    assert records == [
+        {
+            "transport": "foot",
+            "reasons": ["food", "culture"],
+            "grade": "4",
+            "@submitted_at": timezone.localtime(submitted).strftime("%Y-%m-%d %H:%M:%S"),
+        }
+    ]
+    # imported back, the response keeps its submission time (to the second)
+    services.responses_import(survey=survey, wave=survey.waves.get(), records=records)
+    copy = Response.objects.order_by("pk").last()
+    assert copy.submitted_at == submitted.replace(microsecond=0)
 
 
 def test_browser_import_in_three_steps(client_as, world, survey):
@@ -91,17 +104,17 @@ def test_browser_import_in_three_steps(client_as, world, survey):
     wave = survey.waves.get()
     step1 = client.post(target, {"file": upload("paper.csv", CSV.encode()), "wave": wave.pk})
     assert step1.status_code == 200
-    token = step1.context["token"]
+    token = step1.context["batch"].pk
     mapping = {f"map_{c['index']}": c["target"] for c in step1.context["columns"]}
     mapping["map_0"] = ""  # ignore transport: it is required, so every row fails
-    failed = client.post(target, {"token": token, **mapping, "confirm": "0"})
+    failed = client.post(target, {"batch": token, **mapping, "confirm": "0"})
     assert failed.status_code == 400 and failed.context["error_count"] == 2
     assert 'id="import-errors"' in failed.content.decode()
     mapping["map_0"] = "transport"
-    preview = client.post(target, {"token": token, **mapping, "confirm": "0"})
+    preview = client.post(target, {"batch": token, **mapping, "confirm": "0"})
     assert preview.context["valid_count"] == 2 and Response.objects.count() == 0
-    done = client.post(target, {"token": token, **mapping, "confirm": "1"})
+    done = client.post(target, {"batch": token, **mapping, "confirm": "1"})
     assert done.status_code == 302 and Response.objects.count() == 2
-    expired = client.post(target, {"token": token, **mapping, "confirm": "1"})
+    expired = client.post(target, {"batch": token, **mapping, "confirm": "1"})
     assert expired.status_code == 302 and Response.objects.count() == 2
     assert client_as("stakeholder").get(target).status_code == 403
