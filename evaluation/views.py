@@ -924,7 +924,8 @@ class ImportBatchUndoView(SurveyMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(batch=self.batch, remaining=self.batch.responses.count(), **kwargs)
+        kwargs.update(batch=self.batch, remaining=self.batch.responses.count())  # replaces the URL's id
+        return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
         try:

@@ -87,7 +87,7 @@ def test_survey_page_overview_and_api_never_show_an_ended_survey_as_open(client_
         assert not survey.waves.filter(status=Wave.Status.OPEN).exists()
         if response.headers["Content-Type"].startswith("application/json"):
             body = response.json()
-            rows = body["results"] if "results" in body else [body]
+            rows = body.get("results", [body])
             assert {row["status"] for row in rows if row["id"] == survey.pk} == {"closed"}
         Survey.objects.filter(pk=survey.pk).delete()
 
@@ -102,7 +102,9 @@ def test_the_public_page_of_an_ended_survey_is_gone(world):
     assert Response.objects.count() == 0
 
 
-def test_a_survey_page_costs_no_extra_query_while_the_survey_runs(client_as, world, django_assert_num_queries):
+def test_a_survey_page_costs_no_extra_query_while_the_survey_runs(
+    client_as, world, django_assert_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
