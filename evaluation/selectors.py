@@ -190,13 +190,14 @@ def survey_responses(
     return qs
 
 
-def survey_import_batches(survey: Survey, *, imported_only: bool = False) -> list[ImportBatch]:
-    """The survey's file imports, newest first, with who imported them and how many responses remain."""
+def survey_import_batches(survey: Survey, *, imported_only: bool = False) -> QuerySet[ImportBatch]:
+    """The survey's file imports (not pending uploads), newest first, with who imported them and how many of
+    their responses remain (``remaining``), in one query."""
     qs = survey.import_batches.exclude(status=ImportBatch.Status.UPLOADED)
     if imported_only:
         qs = qs.filter(status=ImportBatch.Status.IMPORTED)
     remaining = Response.objects.filter(import_batch=OuterRef("pk")).order_by().values("import_batch")
-    return list(
+    return (
         qs.select_related("wave", "created_by")
         .annotate(remaining=_subquery_count(remaining))
         .order_by("-created_at", "-pk")

@@ -149,7 +149,7 @@ class SurveyDetailView(SurveyMixin, TemplateView):
             point_form=kwargs.get("point_form") or CollectionPointForm(),
             sections=list(survey.sections.all()),
             section_form=kwargs.get("section_form") or SectionForm(prefix="section"),
-            wave_form=kwargs.get("wave_form") or WaveForm(survey=survey, prefix="wave"),
+            wave_form=kwargs.get("wave_form") or WaveForm(survey=survey),
         )
         return context
 
@@ -186,7 +186,7 @@ class WaveStartView(SurveyDetailView):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        form = WaveForm(request.POST, survey=self.survey, prefix="wave")
+        form = WaveForm(request.POST, survey=self.survey)
         if form.is_valid():
             try:
                 wave = services.wave_start(survey=self.survey, **form.service_fields())
@@ -822,7 +822,7 @@ class ResponseListView(SurveyMixin, TemplateView):
         survey = self.survey
         waves = list(survey.waves.order_by("number"))
         points = list(survey.collection_points.order_by("name"))
-        batches = selectors.survey_import_batches(survey, imported_only=True)
+        batches = list(selectors.survey_import_batches(survey, imported_only=True))
         form = ResponseFilterForm(self.request.GET or None, waves=waves, points=points, batches=batches)
         filters = form.cleaned_data if form.is_valid() else {}
         responses = selectors.survey_responses(
@@ -905,7 +905,7 @@ class ImportBatchListView(SurveyMixin, TemplateView):
     permission_required = MANAGE_RESPONSES
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(batches=selectors.survey_import_batches(self.survey), **kwargs)
+        return super().get_context_data(batches=list(selectors.survey_import_batches(self.survey)), **kwargs)
 
 
 class ImportBatchUndoView(SurveyMixin, TemplateView):

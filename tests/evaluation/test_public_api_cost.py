@@ -84,7 +84,9 @@ def test_a_survey_limit_costs_no_extra_query(survey, settings, django_assert_num
         response = client.post(api_url(survey), {"answers": VALID}, format="json")
     assert response.status_code == HTTPStatus.CREATED  # the survey's 5, not the platform's 1
     for _ in range(3):
-        assert client.post(api_url(survey), {"answers": VALID}, format="json").status_code == HTTPStatus.CREATED
+        assert (
+            client.post(api_url(survey), {"answers": VALID}, format="json").status_code == HTTPStatus.CREATED
+        )
     with django_assert_num_queries(1):  # refused after reading the survey, before any write
         refused = client.post(api_url(survey), {"answers": VALID}, format="json")
     assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS

@@ -166,20 +166,14 @@ def test_wave_form_shows_the_end_date_error_at_the_field(client_as, world):
     end_in_the_past(survey)
     client = client_as("member")
     detail = client.get(page("survey_detail", survey)).content.decode()
-    assert (
-        'id="survey-end"' in detail
-        and 'name="wave-ends_at"' in detail
-        and 'name="wave-clear_ends_at"' in detail
-    )
-    response = client.post(page("wave_start", survey), {"wave-label": "Nach dem Umbau"})
+    assert 'id="survey-end"' in detail and 'name="ends_at"' in detail and 'name="clear_ends_at"' in detail
+    response = client.post(page("wave_start", survey), {"label": "Nach dem Umbau"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert "a new wave would take no answers" in response.context["wave_form"].errors["ends_at"][0]
-    assert 'id="id_wave-ends_at_error"' in response.content.decode()
+    assert 'id="id_ends_at_error"' in response.content.decode()
     assert survey.waves.count() == 1
     new_end = (timezone.localtime() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post(
-        page("wave_start", survey), {"wave-label": "Nach dem Umbau", "wave-ends_at": new_end}
-    )
+    response = client.post(page("wave_start", survey), {"label": "Nach dem Umbau", "ends_at": new_end})
     assert response.status_code == HTTPStatus.FOUND
     survey.refresh_from_db()
     assert survey.status == Survey.Status.OPEN and survey.is_accepting()
