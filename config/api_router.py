@@ -38,6 +38,8 @@ survey_router.register("sections", evaluation_api.SectionViewSet, basename="surv
 survey_router.register(
     "collection-points", evaluation_api.CollectionPointViewSet, basename="survey-collection-point"
 )
+survey_router.register("responses", evaluation_api.SurveyResponseViewSet, basename="survey-response")
+survey_router.register("imports", evaluation_api.ImportBatchViewSet, basename="survey-import")
 
 EXTENSIONS = (kpis, imports, reports, dashboards, workshops, gates_risks, retrospectives)
 for extension in EXTENSIONS:

@@ -8,7 +8,11 @@ from django.core.cache import cache
 
 from .services import client_hash
 
-HONEYPOT_FIELD = "website"
+# A field only bots fill. Its name must mean nothing to a browser's autofill (which fills "website", "url",
+# "email", "name", "company" and the like for real visitors, whose answers would then be dropped).
+HONEYPOT_FIELD = "hp_answer_check"
+# The API's former name of the honeypot, still honoured for existing clients
+LEGACY_HONEYPOT_FIELD = "website"
 
 
 def trusted_proxy_count() -> int:
@@ -27,9 +31,13 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def rate_limit_exceeded(*, scope: str, ip: str) -> bool:
-    """Count one attempt of this client for the scope; True once the limit of the window is passed."""
-    limit = int(getattr(settings, "SURVEY_RATE_LIMIT", 30))
+def rate_limit_exceeded(*, scope: str, ip: str, limit: int | None = None) -> bool:
+    """Count one attempt of this client for the scope; True once the limit of the window is passed.
+
+    ``limit`` is the survey's own (``Survey.effective_rate_limit``); without it the platform's setting applies.
+    """
+    if limit is None:
+        limit = int(getattr(settings, "SURVEY_RATE_LIMIT", 30))
     window = int(getattr(settings, "SURVEY_RATE_WINDOW", 600))
     if limit <= 0:
         return False

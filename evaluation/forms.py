@@ -1,4 +1,7 @@
+import json
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from programmes.reference import TARGET_GROUPS
@@ -39,6 +42,7 @@ class SurveyForm(ServiceValidatedModelForm):
             "ends_at",
             "response_target",
             "one_response_per_browser",
+            "rate_limit",
             "small_cell_threshold",
         ]
         widgets = {
@@ -50,11 +54,27 @@ class SurveyForm(ServiceValidatedModelForm):
             "ends_at": DATETIME_WIDGET,
             "response_target": forms.NumberInput(attrs={"min": 1}),
             "small_cell_threshold": forms.NumberInput(attrs={"min": 1}),
+            "rate_limit": forms.NumberInput(attrs={"min": 0}),
         }
         help_texts = {
             "response_target": _("How many responses the wave needs (sample size); the gate counts on it."),
-            "one_response_per_browser": _("A browser that has answered once sees a thank-you page instead."),
+            "one_response_per_browser": _(
+                "A browser that has answered in the running wave sees a thank-you page instead; it can answer "
+                "again in the next wave."
+            ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = int(getattr(settings, "SURVEY_RATE_LIMIT", 30))
+        minutes = max(1, round(int(getattr(settings, "SURVEY_RATE_WINDOW", 600)) / 60))
+        field = self.fields["rate_limit"]
+        field.label = _("Answers per connection in %(minutes)d minutes") % {"minutes": minutes}
+        field.help_text = _(
+            "Many visitors can share one internet address (public Wi-Fi on the market square, mobile networks). "
+            "Leave empty for the platform default (%(limit)d), raise it for busy places, or enter 0 to switch "
+            "the limit off, e.g. for a supervised tablet."
+        ) % {"limit": limit}
 
     def clean(self):
         cleaned = super().clean()
@@ -64,7 +84,19 @@ class SurveyForm(ServiceValidatedModelForm):
         return cleaned
 
 
+def template_languages(key: str) -> list[str]:
+    template = templates_data.TEMPLATES.get(key or "")
+    return list(template["survey"].get("languages", ["de"])) if template else ["de"]
+
+
 class SurveyCreateForm(SurveyForm):
+    """A new survey, empty or from a template. The languages offered follow the template.
+
+    ``languages_for`` names the template whose languages the checkboxes showed (set on ``?template=`` and by
+    survey-create.js when another template is chosen). When it differs from the template sent, the visitor never
+    saw that template's languages (no JavaScript), so they are added to the ticked ones rather than dropped.
+    """
+
     template = forms.ChoiceField(
         label=_("Start from"),
         required=False,
@@ -73,18 +105,36 @@ class SurveyCreateForm(SurveyForm):
             "A template brings its questions in German and English; you can change everything later."
         ),
     )
+    languages_for = forms.CharField(required=False, widget=forms.HiddenInput)
     field_order = ["template", "title"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         self.order_fields(self.field_order)
+        self.fields["template"].widget.attrs["data-template-languages"] = json.dumps(
+            {key: template_languages(key) for key in ["", *templates_data.TEMPLATES]}
+        )
+        template = self.initial.get("template") or ""
+        if not self.is_bound and template in templates_data.TEMPLATES:
+            self.initial.setdefault("languages", template_languages(template))
+            self.initial["languages_for"] = template
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("template") and not cleaned.get("title"):
+        template = cleaned.get("template")
+        if not template and not cleaned.get("title"):
             self.add_error("title", _("Please enter a title."))
+        if template and cleaned.get("languages_for") != template and "languages" in cleaned:
+            offered = template_languages(template)
+            cleaned["languages"] = [*offered, *[code for code in cleaned["languages"] if code not in offered]]
         return cleaned
+
+    def service_fields(self) -> tuple[str, dict]:
+        """The template key and the survey fields, without the form's own helpers."""
+        data = dict(self.cleaned_data)
+        data.pop("languages_for", None)
+        return data.pop("template"), data
 
 
 class QuestionForm(ServiceValidatedModelForm):
@@ -176,10 +226,37 @@ class CollectionPointForm(forms.ModelForm):
 
 
 class WaveForm(forms.ModelForm):
+    ends_at = forms.DateTimeField(
+        label=_("New end of the survey"),
+        required=False,
+        widget=DATETIME_WIDGET,
+        help_text=_("Needed when the survey's end date has passed; otherwise optional."),
+    )
+    clear_ends_at = forms.BooleanField(label=_("Remove the end date (open until closed)"), required=False)
+
     class Meta:
         model = Wave
         fields = ["label"]
         help_texts = {"label": _("Optional, e.g. “Spring 2026, after the new signage”.")}
+
+    def __init__(self, *args, survey=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if survey is not None and not survey.ends_at:
+            del self.fields["clear_ends_at"]
+            self.fields["ends_at"].help_text = _("Optional; the survey has no end date now.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("ends_at") and cleaned.get("clear_ends_at"):
+            self.add_error("ends_at", _("Either give a new end date or remove the end date, not both."))
+        return cleaned
+
+    def service_fields(self) -> dict:
+        return {
+            "label": self.cleaned_data.get("label", ""),
+            "ends_at": self.cleaned_data.get("ends_at"),
+            "clear_ends_at": bool(self.cleaned_data.get("clear_ends_at")),
+        }
 
     def _post_clean(self):
         pass
@@ -239,6 +316,39 @@ class ResultsFilterForm(forms.Form):
             (q.text[:80], [(c.pk, c.label) for c in q.choices.all()]) for q in questions if q.has_choices
         ]
         self.fields["segment_choice"].choices = [("", _("everyone")), *groups]
+
+
+class ResponseFilterForm(forms.Form):
+    """Filters of the responses list; every field is optional and invalid values are ignored by the view."""
+
+    wave = forms.TypedChoiceField(label=_("Wave"), required=False, coerce=int, empty_value=None)
+    collection_point = forms.TypedChoiceField(
+        label=_("Collection point"), required=False, coerce=int, empty_value=None
+    )
+    import_batch = forms.TypedChoiceField(label=_("Source"), required=False, coerce=int, empty_value=None)
+    submitted_from = forms.DateField(
+        label=_("Submitted from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    submitted_to = forms.DateField(
+        label=_("Submitted until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, waves, points, batches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wave"].choices = [("", _("all waves")), *[(w.pk, w.display_name) for w in waves]]
+        self.fields["collection_point"].choices = [("", _("all places")), *[(p.pk, p.name) for p in points]]
+        self.fields["import_batch"].choices = [
+            ("", _("all sources")),
+            (0, _("answered online")),
+            *[(b.pk, _("Import “%(name)s”") % {"name": b.file_name}) for b in batches],
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("submitted_from"), cleaned.get("submitted_to")
+        if start and end and end < start:
+            self.add_error("submitted_to", _("The end must not be before the start."))
+        return cleaned
 
 
 class ImportUploadForm(forms.Form):

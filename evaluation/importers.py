@@ -1,14 +1,15 @@
 """Import of responses from CSV or XLSX (paper surveys typed in, or another survey tool's export).
 
-Steps: ``read_table`` turns the file into a header and rows of strings; ``auto_mapping`` proposes which
-column answers which question (question code, or ``code__choice`` 0/1 columns as in our export); the mapping
+Steps: ``read_table`` turns the file into a header and rows of strings, remembering each row's line in the
+file; ``auto_mapping`` proposes which column answers which question (question code, or ``code__choice`` 0/1
+columns as in our export) and which columns hold the collection point and the submission date; the mapping
 can be changed; ``records_from_rows`` turns rows into answers per question code; the service
 ``services.responses_import`` validates every row and stores all of them or none.
 """
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -21,10 +22,24 @@ SEPARATORS = (";", "|", ",")
 TRUE_VALUES = {"1", "x", "ja", "yes", "true", "wahr"}
 
 
+# Targets of a column that are no question: they start with "@", which no question code can
+POINT_TARGET = "@collection_point"
+SUBMITTED_TARGET = "@submitted_at"
+# matched automatically by these column names only (those of our export), never by a guess
+META_HEADERS = {POINT_TARGET: {"collection_point"}, SUBMITTED_TARGET: {"submitted_at"}}
+
+
 @dataclass
 class Table:
     header: list[str]
     rows: list[list[str]]
+    # the file line (CSV) or sheet row (XLSX) of each row, so errors name the line a user sees; header first
+    line_numbers: list[int] = field(default_factory=list)
+    header_line: int = 1
+
+    def __post_init__(self):
+        if not self.line_numbers:
+            self.line_numbers = list(range(self.header_line + 1, self.header_line + 1 + len(self.rows)))
 
 
 def _cell(value) -> str:
@@ -48,7 +63,10 @@ def read_table(upload) -> Table:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         except Exception as error:  # openpyxl raises many kinds for broken files
             raise ValidationError({"file": _("The file could not be read as an Excel workbook.")}) from error
-        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        numbered = [
+            (number, [_cell(v) for v in row])
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
     else:
         try:
             text = data.decode("utf-8-sig")
@@ -56,32 +74,61 @@ def read_table(upload) -> Table:
             text = data.decode("iso-8859-1")
         first_line = text.split("\n", 1)[0]
         delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-        rows = [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    rows = [row for row in rows if any(row)]
-    if not rows:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        numbered = []
+        start = 1
+        try:
+            for row in reader:
+                # a quoted cell may span lines: a row starts on the line after the previous row ended
+                numbered.append((start, [_cell(v) for v in row]))
+                start = reader.line_num + 1
+        except csv.Error as error:
+            raise ValidationError(
+                {"file": _("The file could not be read as CSV (line %(line)d).") % {"line": reader.line_num}}
+            ) from error
+    # blank lines are skipped, but every row keeps the number of its line in the file
+    numbered = [(number, row) for number, row in numbered if any(row)]
+    if not numbered:
         raise ValidationError({"file": _("The file is empty.")})
-    if len(rows) - 1 > MAX_ROWS:
+    if len(numbered) - 1 > MAX_ROWS:
         raise ValidationError({"file": _("The file has more than %(max)d rows.") % {"max": MAX_ROWS}})
-    header = rows[0]
+    header_line, header = numbered[0]
     width = len(header)
-    body = [(row + [""] * width)[:width] for row in rows[1:]]
-    return Table(header=header, rows=body)
+    body = [(row + [""] * width)[:width] for _number, row in numbered[1:]]
+    return Table(
+        header=header,
+        rows=body,
+        line_numbers=[number for number, _row in numbered[1:]],
+        header_line=header_line,
+    )
 
 
 def auto_mapping(header: list[str], questions) -> dict[int, str]:
-    """Column index → target: a question code, or ``code__choicecode`` for a 0/1 option column."""
+    """Column index → target: a question code, ``code__choicecode`` for a 0/1 option column, or the
+    collection point or submission date (columns named like ours, e.g. ``collection_point``, ``submitted_at``)."""
     targets = set(mapping_choices(questions))
     mapping = {}
+    taken = set()
     for index, column in enumerate(header):
         key = column.strip()
         if key in targets:
             mapping[index] = key
+            taken.add(key)
+    for index, column in enumerate(header):
+        key = column.strip().casefold()
+        for target, names in META_HEADERS.items():
+            if index not in mapping and target not in taken and key in names | {target}:
+                mapping[index] = target
+                taken.add(target)
     return mapping
 
 
 def mapping_choices(questions) -> dict[str, str]:
     """Every target a column can be mapped to, with a readable label."""
-    choices = {}
+    choices = {
+        POINT_TARGET: str(_("Collection point (name or token)")),
+        SUBMITTED_TARGET: str(_("Submission date")),
+    }
     for question in questions:
         choices[question.code] = f"{question.code} – {question.text[:60]}"
         if question.type == QuestionType.MULTIPLE_CHOICE:
@@ -100,13 +147,17 @@ def _choice_code(question, value: str) -> str:
 
 
 def records_from_rows(table: Table, mapping: dict[int, str], questions) -> list[dict]:
-    """One answers dict per row (question code → raw value), ready for the service's validation."""
+    """One answers dict per row (question code → raw value, and the "@" targets), ready for the service."""
     by_code = {question.code: question for question in questions}
     records = []
     for row in table.rows:
         answers: dict = {}
         for index, target in mapping.items():
             value = row[index] if index < len(row) else ""
+            if target.startswith("@"):
+                if value != "":
+                    answers[target] = value
+                continue
             if "__" in target:
                 code, choice_code = target.split("__", 1)
                 if value.strip().lower() in TRUE_VALUES:

@@ -56,6 +56,17 @@ class Survey(models.Model):
     )
     public_token = models.CharField(max_length=64, unique=True, default=new_public_token, editable=False)
     one_response_per_browser = models.BooleanField(_("one response per browser"), default=True)
+    # None: the platform's SURVEY_RATE_LIMIT; 0: no limit (a supervised kiosk behind one address)
+    rate_limit = models.PositiveIntegerField(
+        _("submissions per connection"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100_000)],
+        help_text=_(
+            "At most this many answers from one internet connection within the time window; 0 switches the "
+            "limit off. Leave empty for the platform default."
+        ),
+    )
     small_cell_threshold = models.PositiveSmallIntegerField(
         _("minimum segment size"),
         default=5,
@@ -88,6 +99,10 @@ class Survey(models.Model):
                 | Q(ends_at__gt=models.F("starts_at")),
                 name="survey_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(rate_limit__isnull=True) | Q(rate_limit__lte=100_000),
+                name="survey_rate_limit_bounded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -113,6 +128,16 @@ class Survey(models.Model):
         if language == "en":
             return getattr(self, f"{field}_en", "") or getattr(self, field)
         return getattr(self, field)
+
+    def effective_rate_limit(self) -> int:
+        """Submissions per client address and window: the survey's own limit, else the platform's (0 = off)."""
+        if self.rate_limit is not None:
+            return self.rate_limit
+        return int(getattr(settings, "SURVEY_RATE_LIMIT", 30))
+
+    def has_ended(self, now=None) -> bool:
+        """Whether the end date has passed (the survey may still be marked open until it is closed)."""
+        return bool(self.ends_at and (now or timezone.now()) >= self.ends_at)
 
     def is_accepting(self, now=None) -> bool:
         now = now or timezone.now()
@@ -339,6 +364,56 @@ class CollectionPoint(models.Model):
         )
 
 
+def import_upload_path(batch: "ImportBatch", filename: str) -> str:
+    return f"survey-imports/{timezone.now():%Y/%m}/{secrets.token_hex(8)}-{filename}"
+
+
+class ImportBatch(models.Model):
+    """One file import of responses: who imported what into which wave, so the whole import can be undone.
+
+    The web import keeps the uploaded file here (not in a cache) between its steps, so any worker can continue
+    it; the file is removed once the rows are imported, and uploads never imported are purged after a day.
+    """
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("uploaded, not imported")
+        IMPORTED = "imported", _("imported")
+        UNDONE = "undone", _("undone")
+
+    survey = models.ForeignKey(
+        Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="import_batches"
+    )
+    wave = models.ForeignKey(Wave, verbose_name=_("wave"), on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("file"), upload_to=import_upload_path, blank=True, max_length=255)
+    file_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    row_count = models.PositiveIntegerField(_("responses"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("response import")
+        verbose_name_plural = _("response imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["uploaded", "imported", "undone"]), name="import_batch_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
 class Response(models.Model):
     """One anonymous submission. ``client_hash`` is a daily-salted HMAC of the address, never the address."""
 
@@ -357,12 +432,29 @@ class Response(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
     client_hash = models.CharField(max_length=64, blank=True, editable=False)
     language = models.CharField(_("language"), max_length=8, choices=SURVEY_LANGUAGES, default="de")
+    # only imported responses have one; the partial index leaves public submissions out (no index write)
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        verbose_name=_("import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("response")
         verbose_name_plural = _("responses")
         ordering = ["-submitted_at"]
-        indexes = [models.Index(fields=["wave", "collection_point"], name="response_wave_point_idx")]
+        indexes = [
+            models.Index(fields=["wave", "collection_point"], name="response_wave_point_idx"),
+            models.Index(
+                fields=["import_batch"],
+                name="response_import_batch_idx",
+                condition=Q(import_batch__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} ({self.wave})"

@@ -22,6 +22,7 @@ from .models import (
     CollectionPoint,
     Evidence,
     Finding,
+    ImportBatch,
     Question,
     QuestionType,
     Response,
@@ -140,6 +141,69 @@ def survey_collection_points(survey: Survey) -> list[CollectionPoint]:
     return list(survey.collection_points.annotate(response_count=Count("responses")).order_by("name"))
 
 
+def survey_responses(
+    survey: Survey,
+    *,
+    wave_id: int | None = None,
+    point_id: int | None = None,
+    batch_id: int | None = None,
+    submitted_from=None,
+    submitted_to=None,
+) -> QuerySet[Response]:
+    """The survey's responses, newest first, with wave, point, import and the number of questions answered.
+
+    ``batch_id`` 0 means the responses given online (not imported); dates are local calendar days, inclusive.
+    One query per page whatever the filters; the answer count is a subquery on the answers' unique index.
+    """
+    from datetime import datetime, time, timedelta
+
+    from django.db.models import IntegerField, Subquery
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+
+    answered = (
+        Answer.objects.filter(response=OuterRef("pk"))
+        .order_by()
+        .values("response")
+        .annotate(n=Count("question", distinct=True))
+        .values("n")
+    )
+    qs = (
+        Response.objects.filter(wave__survey=survey)
+        .select_related("wave", "collection_point", "import_batch")
+        .annotate(answered=Coalesce(Subquery(answered[:1], output_field=IntegerField()), 0))
+        .order_by("-submitted_at", "-pk")
+    )
+    if wave_id is not None:
+        qs = qs.filter(wave_id=wave_id)
+    if point_id is not None:
+        qs = qs.filter(collection_point_id=point_id)
+    if batch_id == 0:
+        qs = qs.filter(import_batch__isnull=True)
+    elif batch_id is not None:
+        qs = qs.filter(import_batch_id=batch_id)
+    if submitted_from is not None:
+        qs = qs.filter(submitted_at__gte=timezone.make_aware(datetime.combine(submitted_from, time.min)))
+    if submitted_to is not None:
+        end = datetime.combine(submitted_to + timedelta(days=1), time.min)
+        qs = qs.filter(submitted_at__lt=timezone.make_aware(end))
+    return qs
+
+
+def survey_import_batches(survey: Survey, *, imported_only: bool = False) -> QuerySet[ImportBatch]:
+    """The survey's file imports (not pending uploads), newest first, with who imported them and how many of
+    their responses remain (``remaining``), in one query."""
+    qs = survey.import_batches.exclude(status=ImportBatch.Status.UPLOADED)
+    if imported_only:
+        qs = qs.filter(status=ImportBatch.Status.IMPORTED)
+    remaining = Response.objects.filter(import_batch=OuterRef("pk")).order_by().values("import_batch")
+    return (
+        qs.select_related("wave", "created_by")
+        .annotate(remaining=_subquery_count(remaining))
+        .order_by("-created_at", "-pk")
+    )
+
+
 def survey_for_submission(token: str) -> Survey | None:
     """The survey of a public link with only what a submission needs, and ``open_wave_id``, in one query.
 
@@ -149,7 +213,7 @@ def survey_for_submission(token: str) -> Survey | None:
     survey_table = Survey._meta.db_table
     wave_table = Wave._meta.db_table
     surveys = Survey.objects.raw(
-        "SELECT s.id, s.status, s.starts_at, s.ends_at, s.languages, s.updated_at, s.public_token, "  # noqa: S608 - table names from the models
+        "SELECT s.id, s.status, s.starts_at, s.ends_at, s.languages, s.updated_at, s.public_token, s.rate_limit, "  # noqa: S608 - table names from the models
         f"(SELECT w.id FROM {wave_table} w WHERE w.survey_id = s.id AND w.status = %s "
         "ORDER BY w.number DESC LIMIT 1) AS open_wave_id "
         f"FROM {survey_table} s WHERE s.public_token = %s",

@@ -6,20 +6,22 @@ Views, the API, the admin and the demo data call these; every business rule that
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from programmes.models import Programme
 
-from . import tallies, templates_data
+from . import importers, tallies, templates_data
 from .models import (
     CHOICE_TYPES,
     SCALE_TYPES,
@@ -29,6 +31,7 @@ from .models import (
     CollectionPoint,
     Evidence,
     Finding,
+    ImportBatch,
     Question,
     QuestionType,
     ReadinessAssessment,
@@ -52,6 +55,7 @@ SURVEY_FIELDS = {
     "ends_at",
     "response_target",
     "one_response_per_browser",
+    "rate_limit",
     "small_cell_threshold",
 }
 QUESTION_FIELDS = {
@@ -138,6 +142,10 @@ def survey_publish(*, survey: Survey) -> Survey:
         raise ValidationError(_("Only a draft survey can be published."))
     if not survey.questions.exists():
         raise ValidationError(_("Add at least one question before publishing the survey."))
+    if survey.has_ended():
+        raise ValidationError(
+            {"ends_at": _("The survey's end date has passed. Change it in the settings before publishing.")}
+        )
     survey.status = Survey.Status.OPEN
     survey.save(update_fields=["status", "updated_at"])
     wave = _current_wave(survey)
@@ -147,35 +155,106 @@ def survey_publish(*, survey: Survey) -> Survey:
     return survey
 
 
+def _close(survey: Survey, *, ended_on) -> None:
+    """Mark a locked, open survey closed; its open waves end on ``ended_on`` (never before they started)."""
+    survey.status = Survey.Status.CLOSED
+    survey.save(update_fields=["status", "updated_at"])
+    for wave in survey.waves.filter(status=Wave.Status.OPEN):
+        wave.status = Wave.Status.CLOSED
+        wave.ends_on = max(ended_on, wave.starts_on) if wave.starts_on else ended_on
+        wave.save(update_fields=["status", "ends_on"])
+
+
 @transaction.atomic
 def survey_close(*, survey: Survey) -> Survey:
     """Stop taking answers; the running wave ends today."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status != Survey.Status.OPEN:
         raise ValidationError(_("Only an open survey can be closed."))
-    survey.status = Survey.Status.CLOSED
-    survey.save(update_fields=["status", "updated_at"])
-    survey.waves.filter(status=Wave.Status.OPEN).update(
-        status=Wave.Status.CLOSED, ends_on=timezone.localdate()
+    _close(survey, ended_on=timezone.localdate())
+    return survey
+
+
+def surveys_close_ended(*, surveys=None, now=None) -> list[int]:
+    """Close the open surveys whose end date has passed (of ``surveys``, a queryset, or all); their open waves
+    end on the survey's end date. Idempotent: a survey closed meanwhile is skipped. Returns the closed ids.
+
+    Celery beat runs it every few minutes (``evaluation.tasks.close_ended_surveys``); pages that show a
+    survey call ``survey_close_if_ended`` so that they never show an ended survey as open.
+    """
+    now = now or timezone.now()
+    queryset = Survey.objects.all() if surveys is None else surveys
+    ended = list(
+        queryset.filter(status=Survey.Status.OPEN, ends_at__lte=now)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
+    closed = []
+    for pk in ended:
+        with transaction.atomic():
+            survey = Survey.objects.select_for_update().filter(pk=pk).first()
+            if survey is None or survey.status != Survey.Status.OPEN or not survey.has_ended(now):
+                continue
+            _close(survey, ended_on=timezone.localdate(survey.ends_at))
+            closed.append(pk)
+    return closed
+
+
+def survey_close_if_ended(survey: Survey, *, now=None) -> Survey:
+    """Close this survey when its end date has passed and it is still marked open (no query otherwise)."""
+    if (
+        survey.status == Survey.Status.OPEN
+        and survey.has_ended(now)
+        and surveys_close_ended(surveys=Survey.objects.filter(pk=survey.pk), now=now)
+    ):
+        survey.refresh_from_db(fields=["status", "updated_at"])
     return survey
 
 
 @transaction.atomic
-def wave_start(*, survey: Survey, label: str = "") -> Wave:
-    """Start a new field period with the same questions, e.g. after a measure. Closes the running wave."""
+def wave_start(*, survey: Survey, label: str = "", ends_at=None, clear_ends_at: bool = False) -> Wave:
+    """Start a new field period with the same questions, e.g. after a measure. Closes the running wave.
+
+    A survey whose end date has passed would take no answers in the new wave: it needs a new end date in the
+    future (``ends_at``), or its end date removed (``clear_ends_at``). Either may also be given otherwise.
+    """
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if survey.status == Survey.Status.DRAFT:
         raise ValidationError(_("Publish the survey before starting another wave."))
+    now = timezone.now()
+    if ends_at is not None and clear_ends_at:
+        raise ValidationError({"ends_at": _("Either give a new end date or remove the end date, not both.")})
+    if ends_at is not None:
+        if ends_at <= now:
+            raise ValidationError({"ends_at": _("The new end must be in the future.")})
+        if survey.starts_at and ends_at <= survey.starts_at:
+            raise ValidationError({"ends_at": _("The end must be after the start.")})
+    elif not clear_ends_at and survey.has_ended(now):
+        raise ValidationError(
+            {
+                "ends_at": _(
+                    "The survey ended on %(date)s, so a new wave would take no answers. Give a new end date, "
+                    "or remove the end date."
+                )
+                % {"date": formats.date_format(timezone.localtime(survey.ends_at), "SHORT_DATETIME_FORMAT")}
+            }
+        )
     today = timezone.localdate()
     survey.waves.filter(status=Wave.Status.OPEN).update(status=Wave.Status.CLOSED, ends_on=today)
     number = (survey.waves.aggregate(m=Max("number"))["m"] or 0) + 1
     wave = Wave(survey=survey, number=number, label=label, starts_on=today, status=Wave.Status.OPEN)
     wave.full_clean()
     wave.save()
+    changed = []
+    if ends_at is not None or clear_ends_at:
+        survey.ends_at = ends_at
+        changed.append("ends_at")
     if survey.status != Survey.Status.OPEN:
         survey.status = Survey.Status.OPEN
-        survey.save(update_fields=["status", "updated_at"])
+        changed.append("status")
+    if changed:
+        survey.full_clean()
+        survey.save(update_fields=[*changed, "updated_at"])
     return wave
 
 
@@ -800,11 +879,54 @@ def evidence_delete(*, evidence: Evidence) -> None:
 
 
 class ImportErrors(ValidationError):
-    """The rows that failed, each with its row number (as in the file, header = 1) and column."""
+    """The rows that failed, each with its line number in the file (header = 1) and column."""
 
     def __init__(self, errors: list[dict]):
         self.rows = errors
         super().__init__([f"{e['row']}/{e['column']}: {e['message']}" for e in errors[:50]])
+
+
+# Keys of an import record that are no answers (they start with "@", which no question code can)
+POINT_KEY = importers.POINT_TARGET
+SUBMITTED_KEY = importers.SUBMITTED_TARGET
+SUBMITTED_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%d.%m.%y")
+IMPORT_UPLOAD_MAX_AGE = timedelta(days=1)
+
+
+def _parse_submitted(value, now) -> tuple[datetime | None, str | None]:
+    """A submission time from a cell: ISO (2026-05-01, 2026-05-01 14:30) or German (01.05.2026 14:30)."""
+    text = str(value).strip()
+    parsed = None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        for pattern in SUBMITTED_FORMATS:
+            try:
+                parsed = datetime.strptime(text, pattern)
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        return None, _("Please give the date as YYYY-MM-DD or DD.MM.YYYY, optionally with the time (HH:MM).")
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    if parsed > now:
+        return None, _("The submission date lies in the future.")
+    if parsed.year < 2000:
+        return None, _("The submission date is implausibly early.")
+    return parsed, None
+
+
+def _point_finder(survey: Survey):
+    points = list(survey.collection_points.all())
+    by_token = {point.token: point for point in points}
+    by_name = {point.name.strip().casefold(): point for point in points}
+
+    def find(value: str) -> CollectionPoint | None:
+        value = str(value).strip()
+        return by_token.get(value) or by_name.get(value.casefold())
+
+    return find
 
 
 @transaction.atomic
@@ -815,33 +937,83 @@ def responses_import(
     records: list[Mapping],
     columns: Mapping[str, str] | None = None,
     dry_run: bool = False,
+    row_numbers: Sequence[int] | None = None,
+    batch: ImportBatch | None = None,
 ) -> int:
     """Validate every record like a web submission and store all of them, or none (ImportErrors).
 
-    ``columns`` names the file column of each question code, for the error list; ``dry_run`` only validates.
+    A record maps question codes to raw answers; ``@collection_point`` (a point's name or token) and
+    ``@submitted_at`` (a date) are optional. ``columns`` names the file column of each key and ``row_numbers``
+    the file line of each record, for the error list (default: header on line 1, records from line 2).
+    ``batch`` records the import so that it can be undone; ``dry_run`` only validates.
     """
     if wave.survey_id != survey.pk:
         raise ValidationError({"wave": _("The wave belongs to another survey.")})
+    if batch is not None and (batch.survey_id != survey.pk or batch.wave_id != wave.pk):
+        raise ValidationError({"wave": _("The import belongs to another survey or wave.")})
     columns = columns or {}
+    numbers = list(row_numbers) if row_numbers is not None else list(range(2, len(records) + 2))
+    if len(numbers) != len(records):
+        raise ValueError("one row number per record")
     questions = list(survey.questions.prefetch_related("choices"))
+    find_point = _point_finder(survey)
+    now = timezone.now()
     errors: list[dict] = []
     validated = []
-    for number, record in enumerate(records, start=2):
+    for number, record in zip(numbers, records, strict=True):
+        answers = {key: value for key, value in record.items() if not str(key).startswith("@")}
+        meta: dict = {"collection_point": None, "submitted_at": None}
+        if record.get(POINT_KEY) not in (None, ""):
+            meta["collection_point"] = find_point(record[POINT_KEY])
+            if meta["collection_point"] is None:
+                errors.append(
+                    {
+                        "row": number,
+                        "column": columns.get(POINT_KEY, POINT_KEY),
+                        "message": _(
+                            "Unknown collection point “%(value)s”: give the name or the token of one of this "
+                            "survey's collection points."
+                        )
+                        % {"value": str(record[POINT_KEY])[:100]},
+                    }
+                )
+        if record.get(SUBMITTED_KEY) not in (None, ""):
+            meta["submitted_at"], message = _parse_submitted(record[SUBMITTED_KEY], now)
+            if message:
+                errors.append(
+                    {"row": number, "column": columns.get(SUBMITTED_KEY, SUBMITTED_KEY), "message": message}
+                )
         try:
-            validated.append(answers_validate(survey=survey, answers=record, questions=questions))
+            rows = answers_validate(survey=survey, answers=answers, questions=questions)
         except ValidationError as error:
             for code, messages in error.message_dict.items():
                 errors.extend(
                     {"row": number, "column": columns.get(code, code), "message": message}
                     for message in messages
                 )
+        else:
+            validated.append((rows, meta))
     if errors:
         raise ImportErrors(errors)
     if dry_run:
         return len(validated)
+    if batch is not None:
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.UPLOADED:
+            raise ValidationError(_("This file has already been imported."))
     language = survey.languages[0]
     responses = Response.objects.bulk_create(
-        [Response(wave=wave, language=language) for _ in validated], batch_size=1000
+        [
+            Response(
+                wave=wave,
+                language=language,
+                collection_point=meta["collection_point"],
+                submitted_at=meta["submitted_at"] or now,
+                import_batch=batch,
+            )
+            for _rows, meta in validated
+        ],
+        batch_size=1000,
     )
     Answer.objects.bulk_create(
         [
@@ -852,17 +1024,17 @@ def responses_import(
                 number=row.get("number"),
                 text=row.get("text", ""),
             )
-            for response, rows in zip(responses, validated, strict=True)
+            for response, (rows, _meta) in zip(responses, validated, strict=True)
             for row in rows
         ],
         batch_size=2000,
     )
     counter = tallies.TallyCounter()
-    for response, rows in zip(responses, validated, strict=True):
+    for response, (rows, _meta) in zip(responses, validated, strict=True):
         counter.add_response(
             response_id=response.pk,
             wave_id=wave.pk,
-            point_id=None,
+            point_id=response.collection_point_id,
             answers=[
                 {
                     "question_id": row["question"].pk,
@@ -873,7 +1045,82 @@ def responses_import(
             ],
         )
     counter.save()
+    if batch is not None:
+        stored = batch.file.name
+        batch.status = ImportBatch.Status.IMPORTED
+        batch.row_count = len(responses)
+        batch.imported_at = now
+        batch.file = ""
+        batch.save(update_fields=["status", "row_count", "imported_at", "file"])
+        if stored:
+            # the rows are in the database now; the file (with whatever else it held) is not kept
+            transaction.on_commit(lambda: batch.file.storage.delete(stored))
     return len(responses)
+
+
+@transaction.atomic
+def import_batch_create(
+    *, survey: Survey, wave: Wave, file_name: str, created_by=None, upload=None
+) -> ImportBatch:
+    """Record a file about to be imported into a wave; the web import keeps the ``upload`` here between steps."""
+    if wave.survey_id != survey.pk:
+        raise ValidationError({"wave": _("The wave belongs to another survey.")})
+    batch = ImportBatch(
+        survey=survey, wave=wave, file_name=(file_name or "import")[:255], created_by=created_by
+    )
+    if upload is not None:
+        upload.seek(0)
+        batch.file.save(Path(file_name or "import").name[-100:], upload, save=False)
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def responses_import_recorded(
+    *,
+    survey: Survey,
+    wave: Wave,
+    records: list[Mapping],
+    file_name: str,
+    created_by=None,
+    columns: Mapping[str, str] | None = None,
+    row_numbers: Sequence[int] | None = None,
+) -> ImportBatch:
+    """Import all records or none (ImportErrors) as one recorded batch that can be undone (the API's import)."""
+    batch = import_batch_create(survey=survey, wave=wave, file_name=file_name, created_by=created_by)
+    responses_import(
+        survey=survey, wave=wave, records=records, columns=columns, row_numbers=row_numbers, batch=batch
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+@transaction.atomic
+def import_batch_undo(*, batch: ImportBatch) -> int:
+    """Delete every response a file import created and take them out of the results, in one step."""
+    batch = ImportBatch.objects.select_for_update().select_related("survey").get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.IMPORTED:
+        raise ValidationError(_("Only an imported file can be undone."))
+    count = responses_delete(survey=batch.survey, responses=batch.responses.all())
+    batch.status = ImportBatch.Status.UNDONE
+    batch.undone_at = timezone.now()
+    batch.save(update_fields=["status", "undone_at"])
+    return count
+
+
+def import_uploads_purge(*, now=None, max_age: timedelta = IMPORT_UPLOAD_MAX_AGE) -> int:
+    """Delete uploads that were never imported (abandoned at the mapping step) and their files. Idempotent."""
+    cutoff = (now or timezone.now()) - max_age
+    abandoned = ImportBatch.objects.filter(status=ImportBatch.Status.UPLOADED, created_at__lt=cutoff)
+    count = 0
+    for batch in abandoned.iterator():
+        name, storage = batch.file.name, batch.file.storage
+        batch.delete()
+        if name:
+            storage.delete(name)
+        count += 1
+    return count
 
 
 # --- Readiness self-check ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ survey_patterns = [
     path("edit/", views.SurveyUpdateView.as_view(), name="survey_edit"),
     path("publish/", views.SurveyActionView.as_view(action="publish"), name="survey_publish"),
     path("close/", views.SurveyActionView.as_view(action="close"), name="survey_close"),
-    path("waves/new/", views.SurveyActionView.as_view(action="wave"), name="wave_start"),
+    path("waves/new/", views.WaveStartView.as_view(), name="wave_start"),
     path("delete/", views.SurveyActionView.as_view(action="delete"), name="survey_delete"),
     path("questions/new/", views.QuestionFormView.as_view(), name="question_create"),
     path("questions/<id:question>/edit/", views.QuestionFormView.as_view(), name="question_edit"),
@@ -45,6 +45,10 @@ survey_patterns = [
     path("export.csv", views.ExportView.as_view(kind="csv"), name="export_csv"),
     path("export.xlsx", views.ExportView.as_view(kind="xlsx"), name="export_xlsx"),
     path("import/", views.ImportView.as_view(), name="import"),
+    path("imports/", views.ImportBatchListView.as_view(), name="import_batches"),
+    path("imports/<id:batch>/undo/", views.ImportBatchUndoView.as_view(), name="import_undo"),
+    path("responses/", views.ResponseListView.as_view(), name="responses"),
+    path("responses/delete/", views.ResponseDeleteView.as_view(), name="responses_delete"),
 ]
 
 evaluation_patterns = [

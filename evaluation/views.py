@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -24,17 +24,20 @@ from .forms import (
     ImportUploadForm,
     QuestionForm,
     ReadinessForm,
+    ResponseFilterForm,
     ResultsFilterForm,
     SectionForm,
     SurveyCreateForm,
     SurveyForm,
     WaveForm,
 )
-from .models import Evidence, Finding, Question, Survey
+from .models import Evidence, Finding, ImportBatch, Question, Survey
 from .qr import absolute_url, qr_bytes
 from .results import chart_payload, parse_result_filters, question_result_filters
 
 EDIT = "programmes.edit_content"
+# Deleting responses and undoing imports loses data: leads (and organisation admins) only
+MANAGE_RESPONSES = "programmes.change_programme"
 
 
 class EvaluationOverviewView(ProgrammeMixin, TemplateView):
@@ -46,8 +49,13 @@ class EvaluationOverviewView(ProgrammeMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         programme = self.programme
         findings = list(selectors.programme_findings(programme)[:5])
+        surveys = list(selectors.programme_surveys(programme))
+        if any(survey.status == Survey.Status.OPEN and survey.has_ended() for survey in surveys):
+            # an end date passed since the last beat run: close now rather than show "open"
+            services.surveys_close_ended(surveys=Survey.objects.filter(programme=programme))
+            surveys = list(selectors.programme_surveys(programme))
         context.update(
-            surveys=list(selectors.programme_surveys(programme)),
+            surveys=surveys,
             findings=findings,
             finding_count=selectors.programme_findings(programme).count(),
             criteria=[criterion(programme) for _key, criterion in gates.CRITERIA],
@@ -62,7 +70,9 @@ class EvaluationOverviewView(ProgrammeMixin, TemplateView):
 class SurveyMixin(ProgrammeMixin):
     @cached_property
     def survey(self) -> Survey:
-        return get_object_or_404(Survey.objects.filter(programme=self.programme), pk=self.kwargs["survey"])
+        survey = get_object_or_404(Survey.objects.filter(programme=self.programme), pk=self.kwargs["survey"])
+        # no query unless the end date has passed while the survey is still marked open
+        return services.survey_close_if_ended(survey)
 
     def get_context_data(self, **kwargs):
         kwargs["survey"] = self.survey
@@ -77,9 +87,12 @@ class SurveyCreateView(ProgrammeMixin, FormView):
     form_class = SurveyCreateForm
     permission_required = EDIT
 
+    def get_initial(self):
+        # ?template=<key> preselects a template with its languages (links from the overview, a reload)
+        return {**super().get_initial(), "template": self.request.GET.get("template", "")}
+
     def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        template_key = data.pop("template")
+        template_key, data = form.service_fields()
         try:
             if template_key:
                 survey = services.survey_create_from_template(
@@ -136,13 +149,13 @@ class SurveyDetailView(SurveyMixin, TemplateView):
             point_form=kwargs.get("point_form") or CollectionPointForm(),
             sections=list(survey.sections.all()),
             section_form=kwargs.get("section_form") or SectionForm(prefix="section"),
-            wave_form=WaveForm(),
+            wave_form=kwargs.get("wave_form") or WaveForm(survey=survey),
         )
         return context
 
 
 class SurveyActionView(SurveyMixin, View):
-    """Publish, close, start a new wave or delete (POST only)."""
+    """Publish, close or delete (POST only)."""
 
     permission_required = EDIT
     action = ""
@@ -156,11 +169,6 @@ class SurveyActionView(SurveyMixin, View):
             elif self.action == "close":
                 services.survey_close(survey=survey)
                 messages.success(request, _("The survey is closed."))
-            elif self.action == "wave":
-                form = WaveForm(request.POST)
-                label = form.cleaned_data["label"] if form.is_valid() else ""
-                wave = services.wave_start(survey=survey, label=label)
-                messages.success(request, _("%(wave)s has started.") % {"wave": wave.display_name})
             elif self.action == "delete":
                 services.survey_delete(survey=survey)
                 messages.success(request, _("Survey deleted."))
@@ -168,6 +176,26 @@ class SurveyActionView(SurveyMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return self.survey_redirect()
+
+
+class WaveStartView(SurveyDetailView):
+    """Starts a new wave; on a form error (e.g. the survey's end date has passed) the builder page shows again
+    with the error at the field."""
+
+    permission_required = EDIT
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = WaveForm(request.POST, survey=self.survey)
+        if form.is_valid():
+            try:
+                wave = services.wave_start(survey=self.survey, **form.service_fields())
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("%(wave)s has started.") % {"wave": wave.display_name})
+                return self.survey_redirect()
+        return self.render_to_response(self.get_context_data(wave_form=form), status=400)
 
 
 class QuestionFormView(SurveyMixin, FormView):
@@ -640,14 +668,14 @@ class EvidenceDeleteView(ProgrammeMixin, View):
 
 
 class ImportView(SurveyMixin, TemplateView):
-    """Import responses in three steps: upload, match columns to questions (with a preview), import."""
+    """Import responses in three steps: upload, match columns to questions (with a preview), import.
+
+    The uploaded file is kept with its import record (``ImportBatch``), not in a cache, so whichever worker
+    gets the next step can read it; uploads never imported are purged after a day.
+    """
 
     template_name = "evaluation/import.html"
     permission_required = EDIT
-    cache_seconds = 3600
-
-    def cache_key(self, token: str) -> str:
-        return f"evaluation:import:{self.request.user.pk}:{self.survey.pk}:{token}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -655,65 +683,91 @@ class ImportView(SurveyMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        import secrets
-
-        from django.core.cache import cache
-
         from . import importers
 
         survey = self.survey
-        waves = selectors.survey_waves(survey)
         questions = selectors.survey_questions(survey)
-        token = request.POST.get("token", "")
-        if not token:
-            form = ImportUploadForm(request.POST, request.FILES, waves=waves)
+        batch_id = parse_id(request.POST.get("batch"))
+        if batch_id is None:
+            form = ImportUploadForm(request.POST, request.FILES, waves=selectors.survey_waves(survey))
             if not form.is_valid():
                 return self.render_to_response(self.get_context_data(upload_form=form), status=400)
+            upload = form.cleaned_data["file"]
             try:
-                table = importers.read_table(form.cleaned_data["file"])
+                table = importers.read_table(upload)
+                batch = services.import_batch_create(
+                    survey=survey,
+                    wave=survey.waves.get(pk=form.cleaned_data["wave"]),
+                    file_name=upload.name,
+                    created_by=request.user,
+                    upload=upload,
+                )
             except ValidationError as error:
                 apply_validation_error(form, error)
                 return self.render_to_response(self.get_context_data(upload_form=form), status=400)
-            token = secrets.token_urlsafe(16)
-            stored = {"header": table.header, "rows": table.rows, "wave": form.cleaned_data["wave"]}
-            cache.set(self.cache_key(token), stored, self.cache_seconds)
             mapping = importers.auto_mapping(table.header, questions)
-            return self.render_step(token, stored, mapping, questions, preview=False)
-        stored = cache.get(self.cache_key(token))
-        if stored is None:
-            messages.error(request, _("The uploaded file has expired. Please upload it again."))
+            return self.render_step(batch, table, mapping, questions, preview=False)
+        batch = (
+            ImportBatch.objects.filter(
+                pk=batch_id, survey=survey, status=ImportBatch.Status.UPLOADED, created_by=request.user
+            )
+            .select_related("wave")
+            .first()
+        )
+        table = None
+        if batch is not None and batch.file:
+            try:
+                with batch.file.open("rb") as handle:
+                    table = importers.read_table(handle)
+            except (OSError, ValidationError):
+                table = None
+        if table is None:
+            messages.error(
+                request,
+                _(
+                    "This upload is no longer available: it has been imported already, or it is older than a "
+                    "day. Please upload the file again."
+                ),
+            )
             return redirect("programmes:evaluation:import", **self.programme.url_kwargs, survey=survey.pk)
         targets = importers.mapping_choices(questions)
         mapping = {}
-        for index in range(len(stored["header"])):
+        for index in range(len(table.header)):
             target = request.POST.get(f"map_{index}", "")
             if target in targets:
                 mapping[index] = target
         confirm = request.POST.get("confirm") == "1"
-        return self.render_step(token, stored, mapping, questions, preview=True, confirm=confirm)
+        return self.render_step(batch, table, mapping, questions, preview=True, confirm=confirm)
 
-    def render_step(self, token, stored, mapping, questions, *, preview: bool, confirm: bool = False):
-        from django.core.cache import cache
-
+    def render_step(self, batch, table, mapping, questions, *, preview: bool, confirm: bool = False):
         from . import importers
 
-        table = importers.Table(header=stored["header"], rows=stored["rows"])
-        wave = next((w for w in selectors.survey_waves(self.survey) if w.pk == stored["wave"]), None)
+        wave = batch.wave
         errors, count = [], None
-        if preview and wave is not None:
+        if preview:
             records = importers.records_from_rows(table, mapping, questions)
             columns = {}
             for index, target in mapping.items():
                 columns.setdefault(target.split("__", 1)[0], table.header[index])
             try:
                 count = services.responses_import(
-                    survey=self.survey, wave=wave, records=records, columns=columns, dry_run=not confirm
+                    survey=self.survey,
+                    wave=wave,
+                    records=records,
+                    columns=columns,
+                    row_numbers=table.line_numbers,
+                    dry_run=not confirm,
+                    batch=batch if confirm else None,
                 )
             except services.ImportErrors as error:
                 errors = error.rows
+            except ValidationError as error:  # imported meanwhile (a second click)
+                messages.error(self.request, " ".join(error.messages))
+                return redirect(
+                    "programmes:evaluation:import", **self.programme.url_kwargs, survey=self.survey.pk
+                )
             else:
                 if confirm:
-                    cache.delete(self.cache_key(token))
                     messages.success(
                         self.request,
                         ngettext(
@@ -738,7 +792,7 @@ class ImportView(SurveyMixin, TemplateView):
         ]
         context = self.get_context_data(
             step="preview" if preview else "mapping",
-            token=token,
+            batch=batch,
             columns=columns,
             targets=list(targets.items()),
             row_count=len(table.rows),
@@ -748,6 +802,149 @@ class ImportView(SurveyMixin, TemplateView):
             valid_count=count,
         )
         return self.render_to_response(context, status=400 if errors else 200)
+
+
+# --- Response management (leads) ---------------------------------------------------------------------
+
+MAX_SELECTED_RESPONSES = 500
+
+
+class ResponseListView(SurveyMixin, TemplateView):
+    """The survey's responses with filters (wave, collection point, source, dates), 50 a page, to select and
+    delete test or spam entries. Shows when and where, not what was answered."""
+
+    template_name = "evaluation/response_list.html"
+    permission_required = MANAGE_RESPONSES
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        survey = self.survey
+        waves = list(survey.waves.order_by("number"))
+        points = list(survey.collection_points.order_by("name"))
+        batches = list(selectors.survey_import_batches(survey, imported_only=True))
+        form = ResponseFilterForm(self.request.GET or None, waves=waves, points=points, batches=batches)
+        filters = form.cleaned_data if form.is_valid() else {}
+        responses = selectors.survey_responses(
+            survey,
+            wave_id=filters.get("wave"),
+            point_id=filters.get("collection_point"),
+            batch_id=filters.get("import_batch"),
+            submitted_from=filters.get("submitted_from"),
+            submitted_to=filters.get("submitted_to"),
+        )
+        page = Paginator(responses, self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=form,
+            page_obj=page,
+            responses=list(page.object_list),
+            query=query.urlencode(),
+            filtered=bool(filters and any(value is not None for value in filters.values())),
+        )
+        return context
+
+
+def _selected_ids(request) -> list[int]:
+    ids = []
+    for value in request.POST.getlist("response")[:MAX_SELECTED_RESPONSES]:
+        pk = parse_id(value)
+        if pk is not None:
+            ids.append(pk)
+    return ids
+
+
+class ResponseDeleteView(SurveyMixin, TemplateView):
+    """Delete the selected responses: the first POST shows what will go, the second (``confirm``) deletes."""
+
+    template_name = "evaluation/response_delete.html"
+    permission_required = MANAGE_RESPONSES
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        survey = self.survey
+        back = reverse(
+            "programmes:evaluation:responses", kwargs={**self.programme.url_kwargs, "survey": survey.pk}
+        )
+        # the list's filters, to return to the same view; re-encoded, so nothing else reaches the redirect
+        next_query = QueryDict(
+            clean_text_param(request.POST.get("next_query", ""), max_length=500)
+        ).urlencode()
+        if next_query:
+            back = f"{back}?{next_query}"
+        selected = selectors.survey_responses(survey).filter(pk__in=_selected_ids(request))
+        if request.POST.get("confirm") != "1":
+            responses = list(selected[:MAX_SELECTED_RESPONSES])
+            if not responses:
+                messages.error(request, _("Select at least one response to delete."))
+                return redirect(back)
+            return self.render_to_response(
+                self.get_context_data(responses=responses, back=back, next_query=next_query)
+            )
+        count = services.responses_delete(survey=survey, responses=selected)
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d response deleted; the results no longer count it.",
+                    "%(count)d responses deleted; the results no longer count them.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.error(request, _("The selected responses had already been deleted."))
+        return redirect(back)
+
+
+class ImportBatchListView(SurveyMixin, TemplateView):
+    """The survey's file imports: when, who, which file and wave, how many responses; each can be undone."""
+
+    template_name = "evaluation/import_batches.html"
+    permission_required = MANAGE_RESPONSES
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(batches=list(selectors.survey_import_batches(self.survey)), **kwargs)
+
+
+class ImportBatchUndoView(SurveyMixin, TemplateView):
+    """Undo a whole import: GET asks for confirmation, POST deletes every response the file created."""
+
+    template_name = "evaluation/import_undo.html"
+    permission_required = MANAGE_RESPONSES
+
+    @cached_property
+    def batch(self) -> ImportBatch:
+        return get_object_or_404(
+            self.survey.import_batches.select_related("wave", "created_by").exclude(
+                status=ImportBatch.Status.UPLOADED
+            ),
+            pk=self.kwargs["batch"],
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(batch=self.batch, remaining=self.batch.responses.count())  # replaces the URL's id
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            count = services.import_batch_undo(batch=self.batch)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Import “%(name)s” undone: %(count)d response deleted.",
+                    "Import “%(name)s” undone: %(count)d responses deleted.",
+                    count,
+                )
+                % {"name": self.batch.file_name, "count": count},
+            )
+        return redirect(
+            "programmes:evaluation:import_batches", **self.programme.url_kwargs, survey=self.survey.pk
+        )
 
 
 class ReadinessView(ProgrammeMixin, FormView):

@@ -1,7 +1,13 @@
 """The public survey: answered without an account through a link or QR code, on any phone.
 
 No IP address or user agent is stored; abuse is kept down by a hidden honeypot field, a per-client rate
-limit and (by default) one response per browser, remembered in a signed cookie.
+limit (the survey's own, else the platform's) and (by default) one response per browser and wave, remembered
+in a signed cookie: a visitor who answered wave 1 can answer again in wave 2, so the comparison keeps them.
+
+The form keeps Django's CSRF protection: without it, any web page could make its own visitors' browsers send
+answers, each from another address, past the per-address limit. The survey pages always set the CSRF cookie,
+and a failed check (a cookie lost in an in-app browser, a page left open for days) shows the same page again
+with every answer kept and a short explanation, instead of an error page (``csrf_failure``).
 
 A survey with sections is answered page by page, one section per page. The answers of the other pages travel
 with every page as hidden fields, so nothing is stored before the last page is sent (nothing of a visitor who
@@ -18,6 +24,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_http_methods
 
 from config.converters import parse_id
@@ -34,8 +41,15 @@ def answered_cookie_name(survey: Survey) -> str:
     return f"answered_{survey.pk}"
 
 
+def answered_cookie_value(wave_id) -> str:
+    return f"wave:{wave_id}"
+
+
 def has_answered(request, survey: Survey) -> bool:
-    return bool(request.get_signed_cookie(answered_cookie_name(survey), default=None, salt=COOKIE_SALT))
+    """Whether this browser has answered the survey's open wave (a cookie of an earlier wave does not count)."""
+    value = request.get_signed_cookie(answered_cookie_name(survey), default=None, salt=COOKIE_SALT)
+    wave_id = getattr(survey, "open_wave_id", None)
+    return value is not None and wave_id is not None and value == answered_cookie_value(wave_id)
 
 
 def pick_language(request, survey: Survey) -> str:
@@ -192,9 +206,7 @@ def _not_open(request, survey: Survey, language: str):
     return _render(request, "evaluation/public/not_open.html", language, {"survey": survey}, status=status)
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def answer_view(request, token: str, point: str | None = None):
+def _survey_and_point(token: str, point: str | None):
     survey = selectors.survey_by_token(token)
     if survey is None:
         raise Http404
@@ -203,11 +215,33 @@ def answer_view(request, token: str, point: str | None = None):
         collection_point = survey.collection_points.filter(token=point).first()
         if collection_point is None:
             raise Http404
-    language = pick_language(request, survey)
+    return survey, collection_point
+
+
+def _closed_or_answered(request, survey: Survey, language: str):
+    """The page to show instead of the form: the survey takes no answers, or this browser answered the wave."""
     if not survey.is_accepting():
+        services.survey_close_if_ended(survey)  # the end date passed: closed now, not at the next beat run
         return _not_open(request, survey, language)
     if survey.one_response_per_browser and has_answered(request, survey):
         return _render(request, "evaluation/public/thanks.html", language, {"survey": survey, "again": True})
+    return None
+
+
+def _posted_page(request, last: int) -> int:
+    posted_page = parse_id(request.POST.get(PAGE_FIELD))
+    return min(posted_page, last) if posted_page is not None else last
+
+
+@never_cache
+@ensure_csrf_cookie
+@require_http_methods(["GET", "POST"])
+def answer_view(request, token: str, point: str | None = None):
+    survey, collection_point = _survey_and_point(token, point)
+    language = pick_language(request, survey)
+    other_page = _closed_or_answered(request, survey, language)
+    if other_page is not None:
+        return other_page
     questions = selectors.public_questions(survey)
     pages = survey_pages(questions)
     last = len(pages) - 1
@@ -222,8 +256,7 @@ def answer_view(request, token: str, point: str | None = None):
             # A bot filled the hidden field: answer as if all went well, store nothing.
             return redirect(reverse("surveys:thanks", kwargs={"token": survey.public_token}))
         nav = request.POST.get(NAV_FIELD, NAV_SEND)
-        posted_page = parse_id(request.POST.get(PAGE_FIELD))
-        index = min(posted_page, last) if posted_page is not None else last
+        index = _posted_page(request, last)
         if nav == NAV_BACK:
             index = max(index - 1, 0)
         elif nav == NAV_NEXT and index < last:
@@ -234,7 +267,7 @@ def answer_view(request, token: str, point: str | None = None):
                 index += 1
         else:
             ip = client_ip(request)
-            if rate_limit_exceeded(scope=f"survey:{survey.pk}", ip=ip):
+            if rate_limit_exceeded(scope=f"survey:{survey.pk}", ip=ip, limit=survey.effective_rate_limit()):
                 form_error = _("Too many answers from this connection. Please try again later.")
                 status = HTTPStatus.TOO_MANY_REQUESTS
             else:
@@ -262,7 +295,7 @@ def answer_view(request, token: str, point: str | None = None):
                     if survey.one_response_per_browser:
                         response.set_signed_cookie(
                             answered_cookie_name(survey),
-                            "1",
+                            answered_cookie_value(survey.open_wave_id),
                             salt=COOKIE_SALT,
                             max_age=COOKIE_MAX_AGE,
                             httponly=True,
@@ -270,6 +303,37 @@ def answer_view(request, token: str, point: str | None = None):
                             secure=request.is_secure(),
                         )
                     return response
+    return _form_page(
+        request,
+        survey=survey,
+        collection_point=collection_point,
+        language=language,
+        questions=questions,
+        pages=pages,
+        index=index,
+        values=values,
+        errors=errors,
+        form_error=form_error,
+        status=status,
+    )
+
+
+def _form_page(
+    request,
+    *,
+    survey,
+    collection_point,
+    language,
+    questions,
+    pages,
+    index,
+    values,
+    errors,
+    form_error,
+    status,
+):
+    """One page of the survey form with the given answers, errors and message."""
+    last = len(pages) - 1
     page = pages[index]
     on_page = {question.code for question in page}
     views = question_views(questions, language, values, errors)
@@ -306,6 +370,42 @@ def answer_view(request, token: str, point: str | None = None):
         "focus": focus,
     }
     return _render(request, "evaluation/public/answer.html", language, context, status=status)
+
+
+@never_cache
+def answer_csrf_failure(request, token: str, point: str | None = None):
+    """The survey page again after a failed CSRF check, with every answer kept and nothing stored.
+
+    Called by ``config.csrf.csrf_failure`` for the survey pages. The page carries a fresh token (and sets the
+    cookie again), so sending once more normally works.
+    """
+    survey, collection_point = _survey_and_point(token, point)
+    language = pick_language(request, survey)
+    other_page = _closed_or_answered(request, survey, language)
+    if other_page is not None:
+        return other_page
+    questions = selectors.public_questions(survey)
+    pages = survey_pages(questions)
+    with translation.override(language):
+        message = _(
+            "Your answers have not been sent yet: your browser did not pass our security check, perhaps "
+            "because the page was open for a long time or cookies are blocked. Your answers are kept below. "
+            "Please send them again."
+        )
+    response = _form_page(
+        request,
+        survey=survey,
+        collection_point=collection_point,
+        language=language,
+        questions=questions,
+        pages=pages,
+        index=_posted_page(request, len(pages) - 1) if request.method == "POST" else 0,
+        values=submitted_answers(request.POST, questions) if request.method == "POST" else {},
+        errors={},
+        form_error=message,
+        status=HTTPStatus.FORBIDDEN,
+    )
+    return response
 
 
 @never_cache

@@ -129,6 +129,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "programmes.tasks.sweep_risk_acknowledgements",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Surveys whose end date has passed are closed (pages also close them when shown): every five minutes.
+    "close-ended-surveys": {
+        "task": "evaluation.tasks.close_ended_surveys",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Uploaded response files that were never imported are deleted after a day: hourly.
+    "purge-abandoned-survey-imports": {
+        "task": "evaluation.tasks.purge_abandoned_imports",
+        "schedule": crontab(minute=35),
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep our JSON log format in workers too
@@ -217,6 +227,8 @@ CONTENT_SECURITY_POLICY = {
 }
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the meta tag, not the cookie
+# A translated page instead of Django's English one; the public survey keeps the typed answers
+CSRF_FAILURE_VIEW = "config.csrf.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

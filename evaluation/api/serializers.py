@@ -11,9 +11,11 @@ from ..models import (
     CollectionPoint,
     Evidence,
     Finding,
+    ImportBatch,
     Question,
     ReadinessAssessment,
     ReadinessDimension,
+    Response,
     Section,
     Survey,
     Wave,
@@ -85,6 +87,16 @@ class WaveSerializer(serializers.ModelSerializer):
 
 class WaveCreateSerializer(serializers.Serializer):
     label = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    ends_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A new end of the survey, in the future. Required when the survey's end date has passed "
+        "(unless clear_ends_at).",
+    )
+    clear_ends_at = serializers.BooleanField(
+        required=False, default=False, help_text="Remove the survey's end date: open until closed."
+    )
 
 
 class CollectionPointSerializer(serializers.ModelSerializer):
@@ -132,6 +144,7 @@ class SurveySerializer(serializers.ModelSerializer):
             "ends_at",
             "response_target",
             "one_response_per_browser",
+            "rate_limit",
             "small_cell_threshold",
             "public_token",
             "public_url",
@@ -341,8 +354,14 @@ class PublicResponseSerializer(serializers.Serializer):
     )
     collection_point = serializers.CharField(required=False, allow_blank=True, default="")
     language = serializers.CharField(required=False, allow_blank=True, default="")
-    website = serializers.CharField(
+    hp_answer_check = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Leave empty (spam protection)."
+    )
+    website = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Former name of hp_answer_check, still honoured: leave empty.",
     )
 
 
@@ -356,8 +375,10 @@ class ImportSerializer(serializers.Serializer):
     mapping = serializers.JSONField(
         binary=True,
         required=False,
-        help_text="A JSON object: column name → question code (or code__choice for 0/1 columns); columns named "
-        "like a question code are matched without it. An empty value ignores the column.",
+        help_text="A JSON object: column name → question code (or code__choice for 0/1 columns, "
+        "@collection_point for a collection point's name or token, @submitted_at for the submission date); "
+        "columns named like a question code, collection_point or submitted_at are matched without it. An empty "
+        "value ignores the column.",
     )
     dry_run = serializers.BooleanField(default=False, help_text="Only check; store nothing.")
 
@@ -370,7 +391,9 @@ class ImportSerializer(serializers.Serializer):
 
 
 class ImportErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text="Row number in the file (the header is row 1).")
+    row = serializers.IntegerField(
+        help_text="Line of the row in the file (CSV) or row of the sheet (XLSX), blank lines counted."
+    )
     column = serializers.CharField()
     message = serializers.CharField()
 
@@ -378,7 +401,54 @@ class ImportErrorSerializer(serializers.Serializer):
 class ImportResultSerializer(serializers.Serializer):
     rows = serializers.IntegerField()
     imported = serializers.IntegerField()
+    batch = serializers.IntegerField(
+        allow_null=True, default=None, help_text="The import's id (to undo it); null for a dry run or errors."
+    )
     errors = ImportErrorSerializer(many=True)
+
+
+class ResponseMetaSerializer(serializers.ModelSerializer):
+    """When, where and how a response came in; never its answers or anything about the person."""
+
+    answered = serializers.IntegerField(read_only=True, help_text="Number of questions answered.")
+
+    class Meta:
+        model = Response
+        fields = ["id", "wave", "collection_point", "submitted_at", "language", "import_batch", "answered"]
+        read_only_fields = fields
+
+
+class ResponseDeleteSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=1000
+    )
+
+
+class ResponseDeletedSerializer(serializers.Serializer):
+    deleted = serializers.IntegerField()
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    created_by = serializers.StringRelatedField()
+    remaining = serializers.IntegerField(
+        read_only=True, help_text="Responses of this import that still exist (some may be deleted singly)."
+    )
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "wave",
+            "file_name",
+            "status",
+            "row_count",
+            "remaining",
+            "created_by",
+            "created_at",
+            "imported_at",
+            "undone_at",
+        ]
+        read_only_fields = fields
 
 
 class ReadinessScoreSerializer(serializers.Serializer):

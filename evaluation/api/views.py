@@ -1,12 +1,13 @@
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,8 +15,9 @@ from rest_framework.views import APIView
 from programmes.api.views import BoundedLookupMixin, IdFilter, as_drf_error, require
 
 from .. import selectors, services
-from ..abuse import client_ip, rate_limit_exceeded
-from ..models import Finding, Question, ReadinessAssessment, Section, Survey
+from ..abuse import HONEYPOT_FIELD, LEGACY_HONEYPOT_FIELD, client_ip, rate_limit_exceeded
+from ..models import Finding, ImportBatch, Question, ReadinessAssessment, Section, Survey
+from ..models import Response as ResponseModel
 from ..results import parse_result_filters, question_result_filters
 from .serializers import (
     CollectionPointSerializer,
@@ -23,6 +25,7 @@ from .serializers import (
     EvidenceSerializer,
     FindingFromQuestionSerializer,
     FindingSerializer,
+    ImportBatchSerializer,
     ImportResultSerializer,
     ImportSerializer,
     MoveSerializer,
@@ -32,6 +35,9 @@ from .serializers import (
     QuestionSerializer,
     ReadinessAssessmentSerializer,
     ReorderSerializer,
+    ResponseDeletedSerializer,
+    ResponseDeleteSerializer,
+    ResponseMetaSerializer,
     ResultsSerializer,
     SectionSerializer,
     SurveyDetailSerializer,
@@ -41,6 +47,7 @@ from .serializers import (
 )
 
 EDIT = "programmes.edit_content"
+MANAGE_RESPONSES = "programmes.change_programme"  # deleting responses loses data: leads only
 
 
 class SurveyFilter(django_filters.FilterSet):
@@ -75,6 +82,25 @@ class SurveyViewSet(
 
     def get_serializer_class(self):
         return SurveyDetailSerializer if self.action == "retrieve" else SurveySerializer
+
+    def get_object(self):
+        # an end date passed since beat's last run: closed now, so the answer never says "open"
+        return services.survey_close_if_ended(super().get_object())
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        surveys = list(page if page is not None else queryset)
+        ended = [survey for survey in surveys if survey.status == Survey.Status.OPEN and survey.has_ended()]
+        if ended:  # no query otherwise
+            closed = set(
+                services.surveys_close_ended(surveys=Survey.objects.filter(pk__in=[s.pk for s in ended]))
+            )
+            for survey in ended:
+                if survey.pk in closed:
+                    survey.status = Survey.Status.CLOSED
+        data = self.get_serializer(surveys, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -139,13 +165,14 @@ class SurveyViewSet(
     @extend_schema(request=WaveCreateSerializer, responses={201: WaveSerializer})
     @action(detail=True, methods=["post"])
     def waves(self, request, pk=None):
-        """Start a new wave (same questions, new period); the running wave is closed."""
+        """Start a new wave (same questions, new period); the running wave is closed. A survey whose end date
+        has passed needs a new ``ends_at`` (or ``clear_ends_at``), else 400 on ``ends_at``."""
         survey = self.get_object()
         require(request, EDIT, survey.programme)
         payload = WaveCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            wave = services.wave_start(survey=survey, label=payload.validated_data["label"])
+            wave = services.wave_start(survey=survey, **payload.validated_data)
         except DjangoValidationError as error:
             raise as_drf_error(error) from error
         return Response(WaveSerializer(wave).data, status=status.HTTP_201_CREATED)
@@ -209,7 +236,8 @@ class SurveyViewSet(
     )
     @action(detail=True, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
     def import_responses(self, request, pk=None):
-        """Import responses from CSV or XLSX: all rows or none; errors name the row and column."""
+        """Import responses from CSV or XLSX: all rows or none; errors name the file line and column. The
+        import is recorded (``batch``) and can be undone with ``POST /surveys/{id}/imports/{batch}/undo/``."""
         from .. import importers
 
         survey = self.get_object()
@@ -240,14 +268,39 @@ class SurveyViewSet(
         for index, target in mapping.items():
             columns.setdefault(target.split("__", 1)[0], table.header[index])
         records = importers.records_from_rows(table, mapping, questions)
+        batch = None
         try:
-            count = services.responses_import(
-                survey=survey, wave=wave, records=records, columns=columns, dry_run=data["dry_run"]
-            )
+            if data["dry_run"]:
+                count = services.responses_import(
+                    survey=survey,
+                    wave=wave,
+                    records=records,
+                    columns=columns,
+                    row_numbers=table.line_numbers,
+                    dry_run=True,
+                )
+            else:
+                batch = services.responses_import_recorded(
+                    survey=survey,
+                    wave=wave,
+                    records=records,
+                    columns=columns,
+                    row_numbers=table.line_numbers,
+                    file_name=getattr(data["file"], "name", "") or "import",
+                    created_by=request.user,
+                )
+                count = batch.row_count
         except services.ImportErrors as error:
-            result = {"rows": len(records), "imported": 0, "errors": error.rows}
+            result = {"rows": len(records), "imported": 0, "batch": None, "errors": error.rows}
             return Response(ImportResultSerializer(result).data, status=status.HTTP_400_BAD_REQUEST)
-        result = {"rows": len(records), "imported": 0 if data["dry_run"] else count, "errors": []}
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        result = {
+            "rows": len(records),
+            "imported": 0 if data["dry_run"] else count,
+            "batch": batch.pk if batch else None,
+            "errors": [],
+        }
         return Response(
             ImportResultSerializer(result).data,
             status=status.HTTP_200_OK if data["dry_run"] else status.HTTP_201_CREATED,
@@ -402,6 +455,108 @@ class CollectionPointViewSet(
         services.collection_point_delete(point=instance)
 
 
+class ResponseFilter(django_filters.FilterSet):
+    wave = IdFilter("wave_id")
+    collection_point = IdFilter("collection_point_id")
+    import_batch = IdFilter("import_batch_id")
+    online = django_filters.BooleanFilter(
+        field_name="import_batch",
+        lookup_expr="isnull",
+        label="Only responses given online (true) or imported.",
+    )
+    submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
+
+    class Meta:
+        model = ResponseModel
+        fields = ["wave", "collection_point", "import_batch", "online", "submitted_after", "submitted_before"]
+
+
+class SurveyResponseViewSet(
+    BoundedLookupMixin,
+    SurveyNestedMixin,
+    mixins.ListModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A survey's responses as metadata (when, where, source; no answers, nothing personal), to find and delete
+    test or spam entries. Leads and organisation admins only; deleting takes the responses out of the results."""
+
+    serializer_class = ResponseMetaSerializer
+    filterset_class = ResponseFilter
+    ordering_fields = ["submitted_at", "id"]
+    ordering = ["-submitted_at", "-id"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ResponseModel.objects.none()
+        survey = self.get_survey()
+        require(self.request, MANAGE_RESPONSES, survey.programme)
+        return selectors.survey_responses(survey)
+
+    def perform_destroy(self, instance):
+        services.responses_delete(
+            survey=self.get_survey(), responses=ResponseModel.objects.filter(pk=instance.pk)
+        )
+
+    @extend_schema(request=ResponseDeleteSerializer, responses={200: ResponseDeletedSerializer})
+    @action(detail=False, methods=["post"], url_path="delete", filter_backends=[])
+    def delete_many(self, request, survey_pk=None):
+        """Delete several responses at once (ids of this survey; others are ignored); answers how many went."""
+        survey = self.get_survey()
+        require(request, MANAGE_RESPONSES, survey.programme)
+        payload = ResponseDeleteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        count = services.responses_delete(
+            survey=survey, responses=ResponseModel.objects.filter(pk__in=payload.validated_data["ids"])
+        )
+        return Response(ResponseDeletedSerializer({"deleted": count}).data)
+
+
+class ImportBatchViewSet(
+    BoundedLookupMixin,
+    SurveyNestedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A survey's file imports (who imported which file into which wave, how many responses), newest first.
+    Leads and organisation admins only."""
+
+    serializer_class = ImportBatchSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ImportBatch.objects.none()
+        survey = self.get_survey()
+        require(self.request, MANAGE_RESPONSES, survey.programme)
+        remaining = (
+            ResponseModel.objects.filter(import_batch=OuterRef("pk")).order_by().values("import_batch")
+        )
+        return (
+            survey.import_batches.exclude(status=ImportBatch.Status.UPLOADED)
+            .select_related("created_by")
+            .annotate(remaining=selectors._subquery_count(remaining))
+            .order_by("-created_at", "-pk")
+        )
+
+    @extend_schema(
+        request=None,
+        responses={200: ImportBatchSerializer, 400: OpenApiResponse(description="Already undone")},
+    )
+    @action(detail=True, methods=["post"])
+    def undo(self, request, survey_pk=None, pk=None):
+        """Undo the import: delete every response it created (and take them out of the results)."""
+        batch = self.get_object()
+        try:
+            services.import_batch_undo(batch=batch)
+        except DjangoValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(ImportBatchSerializer(self.get_queryset().get(pk=batch.pk)).data)
+
+
 class FindingFilter(django_filters.FilterSet):
     programme = IdFilter("programme_id")
     priority = django_filters.ChoiceFilter(choices=Finding.Priority.choices)
@@ -546,6 +701,7 @@ class PublicSurveyView(APIView):
             from django.http import Http404
 
             raise Http404
+        services.survey_close_if_ended(survey)
         questions = selectors.survey_questions(survey)
         data = {
             **{
@@ -589,10 +745,15 @@ class PublicSurveyView(APIView):
 
 
 class PublicResponseView(APIView):
-    """Submit one anonymous response. The same validation as the web form; 400 with errors per question code."""
+    """Submit one anonymous response. The same validation as the web form; 400 with errors per question code.
+
+    JSON only: a plain HTML form on another site cannot send JSON (the browser would ask first, and is refused),
+    so no page can make its visitors' browsers submit answers here (see docs/api.md on CSRF).
+    """
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=PublicResponseSerializer,
@@ -622,10 +783,10 @@ class PublicResponseView(APIView):
             return Response(
                 {"detail": _("This survey is not open for answers.")}, status=status.HTTP_410_GONE
             )
-        if data["website"]:
+        if data[HONEYPOT_FIELD] or data[LEGACY_HONEYPOT_FIELD]:
             return Response({"status": "saved"}, status=status.HTTP_201_CREATED)
         ip = client_ip(request)
-        if rate_limit_exceeded(scope=f"survey:{survey.pk}", ip=ip):
+        if rate_limit_exceeded(scope=f"survey:{survey.pk}", ip=ip, limit=survey.effective_rate_limit()):
             return Response(
                 {"detail": _("Too many submissions. Please try again later.")},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,

@@ -37,9 +37,7 @@ def sign_in(page, user) -> None:
     page.wait_for_url("**/programmes/")
 
 
-def answer_as_visitor(new_page, path: str, *, grade: str, parking: str) -> None:
-    visitor = new_page()
-    visitor.set_viewport_size(PHONE)
+def answer_as_visitor(visitor, path: str, *, grade: str, parking: str) -> None:
     goto(visitor, path)
     # sending without the required overall grade shows the error at the question and keeps the rest
     visitor.locator("label[for=id_q_grade_parking_4]").click()
@@ -66,10 +64,12 @@ def test_survey_from_template_to_results_finding_and_wave_comparison(page, new_p
     goto(page, overview)
     goto(page, reverse("programmes:evaluation:survey_create", kwargs=programme.url_kwargs))
     page.select_option("#id_template", "inner_city_visitors")
-    page.check("#id_languages_1")
+    # the template's languages are offered without ticking English by hand
+    assert page.is_checked("#id_languages_0") and page.is_checked("#id_languages_1")
     page.locator("main form .kern-btn--primary[type=submit]").click()
     page.wait_for_url("**/surveys/*/")
     survey = Survey.objects.get()
+    assert survey.languages == ["de", "en"]
     check_a11y(page)
     page.locator("#publish-survey").click()
     page.wait_for_load_state()
@@ -79,7 +79,10 @@ def test_survey_from_template_to_results_finding_and_wave_comparison(page, new_p
     goto(page, reverse("programmes:evaluation:survey_poster", kwargs=kwargs))
     assert page.locator("img.poster__qr").evaluate("img => img.naturalWidth") > 0
 
-    answer_as_visitor(new_page, public_path, grade="3", parking="5")
+    # a regular visitor on a phone: answers wave 1 now and, in the same browser, wave 2 later
+    visitor = new_page()
+    visitor.set_viewport_size(PHONE)
+    answer_as_visitor(visitor, public_path, grade="3", parking="5")
     assert Response.objects.count() == 1
 
     results = reverse("programmes:evaluation:results", kwargs=kwargs)
@@ -115,7 +118,8 @@ def test_survey_from_template_to_results_finding_and_wave_comparison(page, new_p
     page.locator("form[action$='/waves/new/'] button[type=submit]").click()
     page.wait_for_load_state()
     assert survey.waves.count() == 2
-    answer_as_visitor(new_page, public_path, grade="2", parking="3")
+    answer_as_visitor(visitor, public_path, grade="2", parking="3")
+    assert sorted(Response.objects.values_list("wave__number", flat=True)) == [1, 2]
     readiness = reverse("programmes:evaluation:readiness", kwargs=programme.url_kwargs)
     goto(page, readiness)
     for index in range(6):
@@ -202,3 +206,71 @@ def test_visitor_answers_a_survey_with_sections_page_by_page_on_a_phone(new_page
     answers = {a.question.code: a for a in response.answers.select_related("question", "choice")}
     assert answers["transport"].choice.code == "bus"
     assert answers["grade"].number == 2 and answers["wish"].text == "Mehr Bänke am Markt"
+
+
+def test_lead_deletes_test_responses_and_undoes_an_import(page, member):
+    from evaluation.models import ImportBatch
+    from tests.evaluation.factories import VALID, add_responses, make_survey
+
+    programme, _member = member
+    lead = MembershipFactory(programme=programme, role=Role.LEAD).user
+    survey = make_survey(programme, title="Passantenbefragung")
+    add_responses(survey, 3)
+    batch = services.responses_import_recorded(
+        survey=survey, wave=survey.waves.get(), records=[VALID, VALID], file_name="papierbogen.csv"
+    )
+    sign_in(page, lead)
+    kwargs = {**programme.url_kwargs, "survey": survey.pk}
+    goto(page, reverse("programmes:evaluation:survey_detail", kwargs=kwargs))
+    page.get_by_role("link", name="Antworten verwalten (Testeinträge löschen)").click()
+    page.wait_for_url("**/responses/")
+    check_a11y(page)
+    assert "5 Antworten" in page.locator("#response-count").inner_text()
+    online = list(Response.objects.filter(import_batch=None).order_by("-submitted_at", "-pk")[:2])
+    for response in online:
+        page.locator(f"label[for=response-{response.pk}]").click()
+    page.locator("#delete-selected").click()
+    page.wait_for_selector("#delete-confirmation")
+    check_a11y(page)
+    assert Response.objects.count() == 5  # nothing deleted before the confirmation
+    page.locator("#confirm-delete").click()
+    page.wait_for_url("**/responses/*")
+    assert "3 Antworten" in page.locator("#response-count").inner_text()
+    assert not Response.objects.filter(pk__in=[r.pk for r in online]).exists()
+
+    goto(page, reverse("programmes:evaluation:import_batches", kwargs=kwargs))
+    page.locator(f"#import-batches a[href$='/imports/{batch.pk}/undo/']").click()
+    page.wait_for_selector("#undo-confirmation")
+    check_a11y(page)
+    page.locator("#confirm-undo").click()
+    page.wait_for_url("**/imports/")
+    check_a11y(page)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.UNDONE and Response.objects.count() == 1
+
+
+def test_visitor_whose_cookie_got_lost_keeps_the_answers_and_sends_again(new_page, member):
+    """An in-app browser that drops cookies between loading and sending: nothing typed is lost."""
+    programme, _user = member
+    survey = services.survey_create(programme=programme, title="Kurzbefragung", languages=["de"])
+    services.question_create(
+        survey=survey, code="grade", type="school_grade", text="Gesamtnote?", required=True
+    )
+    services.question_create(survey=survey, code="wish", type="long_text", text="Was fehlt?")
+    services.survey_publish(survey=survey)
+    visitor = new_page()
+    visitor.set_viewport_size(PHONE)
+    goto(visitor, survey.public_path())
+    visitor.locator("label[for=id_q_grade_1]").click()
+    visitor.fill("#id_q_wish", "Mehr Schatten")
+    visitor.context.clear_cookies()
+    visitor.locator("#survey-form button[type=submit]").click()
+    visitor.wait_for_selector("#form-error")
+    assert "noch nicht gesendet" in visitor.locator("#form-error").inner_text()
+    assert visitor.locator("#id_q_grade_1").is_checked()
+    assert visitor.locator("#id_q_wish").input_value() == "Mehr Schatten"
+    check_a11y(visitor)
+    assert Response.objects.count() == 0
+    visitor.locator("#survey-form button[type=submit]").click()
+    visitor.wait_for_url("**/thanks/")
+    assert Response.objects.count() == 1

@@ -248,11 +248,13 @@ def test_export_and_import_through_the_api(api_as, world, survey):
         format="multipart",
     )
     assert dry.status_code == 200, dry.json()
-    assert dry.json() == {"rows": 1, "imported": 0, "errors": []}
+    assert dry.json() == {"rows": 1, "imported": 0, "batch": None, "errors": []}
     done = api.post(
         target, {"file": SimpleUploadedFile("e.csv", content), "wave": wave.pk}, format="multipart"
     )
     assert done.status_code == 201 and done.json()["imported"] == 1
+    # the import is recorded, so it can be undone
+    assert survey.import_batches.get(pk=done.json()["batch"]).file_name == "e.csv"
     bad = b"Verkehr;grade\nplane;9\n"
     failed = api.post(
         target,

@@ -240,3 +240,97 @@ def test_api_writes(api_as, setup, world):
         reverse("api:survey-list"), {"programme": world.programme.pk, "title": "X"}, format="json"
     )
     assert response.status_code == 403
+
+
+# --- Response management: leads and organisation admins only -----------------------------------------
+
+LEAD_PAGE = {**EDIT_PAGE, "member": FORBIDDEN}
+LEAD_POST = {**EDIT_POST, "member": FORBIDDEN}
+
+
+@pytest.fixture
+def imported(setup):
+    from evaluation.models import ImportBatch
+    from tests.evaluation.factories import VALID
+
+    survey = setup["survey"]
+    batch = services.responses_import_recorded(
+        survey=survey, wave=survey.waves.get(), records=[VALID, VALID], file_name="papier.csv"
+    )
+    assert batch.status == ImportBatch.Status.IMPORTED
+    return batch
+
+
+@pytest.mark.parametrize("name", ["responses", "import_batches"])
+def test_response_management_pages(client_as, setup, name):
+    check_matrix(client_as, url(name, setup["s"]), LEAD_PAGE)
+
+
+def test_response_management_link_only_for_leads(client_as, setup):
+    target = url("responses", setup["s"])
+    for role, shown in [("stakeholder", False), ("member", False), ("lead", True), ("org_admin", True)]:
+        page = client_as(role).get(url("survey_detail", setup["s"])).content.decode()
+        assert (f'href="{target}"' in page) == shown, role
+
+
+def test_response_delete_and_import_undo(client_as, setup, imported):
+    from evaluation.models import Response
+
+    check_matrix(client_as, url("import_undo", {**setup["s"], "batch": imported.pk}), LEAD_PAGE)
+    # the first allowed POST undoes the import, the second finds it undone: both go back to the list
+    check_matrix(
+        client_as, url("import_undo", {**setup["s"], "batch": imported.pk}), LEAD_POST, method="post"
+    )
+    assert not imported.responses.exists()
+    doomed = Response.objects.filter(wave__survey=setup["survey"]).first()
+    check_matrix(
+        client_as,
+        url("responses_delete", setup["s"]),
+        {**LEAD_POST, "lead": OK, "org_admin": OK},  # the confirmation step
+        method="post",
+        data={"response": [doomed.pk]},
+    )
+    check_matrix(
+        client_as,
+        url("responses_delete", setup["s"]),
+        LEAD_POST,
+        method="post",
+        data={"response": [doomed.pk], "confirm": "1"},
+    )
+    assert not Response.objects.filter(pk=doomed.pk).exists()
+
+
+def test_api_response_management(api_as, setup, imported):
+    from evaluation.models import Response
+
+    survey = setup["survey"]
+    lead_only = {**API_VIEW, "stakeholder": 403, "member": 403}
+    check_matrix(api_as, reverse("api:survey-response-list", kwargs={"survey_pk": survey.pk}), lead_only)
+    check_matrix(api_as, reverse("api:survey-import-list", kwargs={"survey_pk": survey.pk}), lead_only)
+    check_matrix(
+        api_as,
+        reverse("api:survey-import-detail", kwargs={"survey_pk": survey.pk, "pk": imported.pk}),
+        lead_only,
+    )
+    check_matrix(
+        api_as,
+        reverse("api:survey-import-undo", kwargs={"survey_pk": survey.pk, "pk": imported.pk}),
+        {**lead_only, "org_admin": 400},  # undone by the lead already
+        method="post",
+    )
+    first, second = Response.objects.filter(wave__survey=survey).order_by("pk")[:2]
+    check_matrix(
+        api_as,
+        reverse("api:survey-response-detail", kwargs={"survey_pk": survey.pk, "pk": first.pk}),
+        {**lead_only, "lead": 204, "org_admin": 404},  # gone after the lead's delete
+        method="delete",
+    )
+    check_matrix(
+        api_as,
+        reverse("api:survey-response-delete-many", kwargs={"survey_pk": survey.pk}),
+        lead_only,
+        method="post",
+        data={"ids": [second.pk]},
+        format="json",
+    )
+    assert not Response.objects.filter(pk__in=[first.pk, second.pk]).exists()

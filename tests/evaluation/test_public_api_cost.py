@@ -71,3 +71,22 @@ def test_answers_that_are_not_json_values_of_a_question_get_errors_not_500(surve
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert set(response.json()["answers"]) == {"grade", "transport"}
     assert Response.objects.count() == 0
+
+
+def test_a_survey_limit_costs_no_extra_query(survey, settings, django_assert_num_queries):
+    """The survey's own rate limit comes with the one read of the survey."""
+    settings.SURVEY_RATE_LIMIT = 1
+    type(survey).objects.filter(pk=survey.pk).update(rate_limit=5)
+    client = APIClient()
+    assert client.post(api_url(survey), {"answers": VALID}, format="json").status_code == HTTPStatus.CREATED
+    expected = 2 if connection.vendor == "postgresql" else 6
+    with django_assert_num_queries(expected):
+        response = client.post(api_url(survey), {"answers": VALID}, format="json")
+    assert response.status_code == HTTPStatus.CREATED  # the survey's 5, not the platform's 1
+    for _ in range(3):
+        assert (
+            client.post(api_url(survey), {"answers": VALID}, format="json").status_code == HTTPStatus.CREATED
+        )
+    with django_assert_num_queries(1):  # refused after reading the survey, before any write
+        refused = client.post(api_url(survey), {"answers": VALID}, format="json")
+    assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS

@@ -180,10 +180,10 @@ def test_a_whole_form_sent_at_once_is_still_accepted(paged):
 def test_honeypot_on_any_page_stores_nothing(paged):
     client = Client()
     first = client.get(answer_url(paged)).content.decode()
-    response = send(client, paged, first, "next", PAGE_1, website="http://spam.example")
+    response = send(client, paged, first, "next", PAGE_1, hp_answer_check="http://spam.example")
     assert response.status_code == HTTPStatus.FOUND and response["Location"].endswith("/thanks/")
     last = walk_to_last_page(Client(), paged)
-    response = send(Client(), paged, last, "send", PAGE_3, website="http://spam.example")
+    response = send(Client(), paged, last, "send", PAGE_3, hp_answer_check="http://spam.example")
     assert response.status_code == HTTPStatus.FOUND
     assert Response.objects.count() == 0
 
