@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Choice, CollectionPoint, Evidence, Finding, Question, Survey, Wave
+from .models import Choice, CollectionPoint, EvaluationSettings, Evidence, Finding, Question, Survey, Wave
 
 
 class WaveInline(admin.TabularInline):
@@ -39,7 +39,10 @@ class QuestionAdmin(admin.ModelAdmin):
 class EvidenceInline(admin.TabularInline):
     model = Evidence
     extra = 0
-    readonly_fields = ["snapshot"]
+    # documents are uploaded and handed out only through the programme pages, which check the role
+    exclude = ["document"]
+    readonly_fields = ["snapshot", "document_name"]
+    raw_id_fields = ["question", "workshop"]
 
 
 @admin.register(Finding)
@@ -48,3 +51,9 @@ class FindingAdmin(admin.ModelAdmin):
     list_filter = ["priority", "status"]
     search_fields = ["statement", "programme__title"]
     inlines = [EvidenceInline]
+
+
+@admin.register(EvaluationSettings)
+class EvaluationSettingsAdmin(admin.ModelAdmin):
+    list_display = ["programme", "small_cell_threshold", "updated_at"]
+    search_fields = ["programme__title"]

@@ -2,12 +2,23 @@ import json
 
 from django import forms
 from django.conf import settings
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from programmes.models import Workshop
 from programmes.reference import TARGET_GROUPS
 
 from . import templates_data
-from .models import SURVEY_LANGUAGES, CollectionPoint, Finding, Question, Section, Survey, Wave
+from .models import (
+    SURVEY_LANGUAGES,
+    CollectionPoint,
+    EvaluationSettings,
+    Finding,
+    Question,
+    Section,
+    Survey,
+    Wave,
+)
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -64,7 +75,7 @@ class SurveyForm(ServiceValidatedModelForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, programme_threshold: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         limit = int(getattr(settings, "SURVEY_RATE_LIMIT", 30))
         minutes = max(1, round(int(getattr(settings, "SURVEY_RATE_WINDOW", 600)) / 60))
@@ -75,6 +86,12 @@ class SurveyForm(ServiceValidatedModelForm):
             "Leave empty for the platform default (%(limit)d), raise it for busy places, or enter 0 to switch "
             "the limit off, e.g. for a supervised tablet."
         ) % {"limit": limit}
+        if programme_threshold is not None:
+            self.fields["small_cell_threshold"].help_text = _(
+                "Segments with fewer responses are hidden in the results to protect anonymity. Leave empty to "
+                "use the programme's setting (currently %(n)d)."
+            ) % {"n": programme_threshold}
+            self.fields["small_cell_threshold"].widget.attrs["placeholder"] = str(programme_threshold)
 
     def clean(self):
         cleaned = super().clean()
@@ -263,12 +280,31 @@ class WaveForm(forms.ModelForm):
 
 
 class FindingForm(ServiceValidatedModelForm):
-    evidence_label = forms.CharField(label=_("Evidence: title"), max_length=300, required=False)
+    evidence_label = forms.CharField(
+        label=_("Evidence: title"),
+        max_length=300,
+        required=False,
+        help_text=_("Names the web page or document below; left empty, its address or file name is used."),
+    )
     evidence_url = forms.URLField(
         assume_scheme="https",
         label=_("Evidence: address (URL)"),
         required=False,
-        help_text=_("A document, a workshop record or a web page that supports the finding."),
+        help_text=_("A web page or an online document that supports the finding."),
+    )
+    evidence_document = forms.FileField(
+        label=_("Evidence: document"),
+        required=False,
+        help_text=_(
+            "A PDF, office document or image of at most 10 MB. Only members of the programme can download it."
+        ),
+    )
+    evidence_workshop = forms.ModelChoiceField(
+        label=_("Evidence: workshop"),
+        queryset=Workshop.objects.none(),
+        required=False,
+        empty_label="–",
+        help_text=_("A workshop of this programme in which the finding came up."),
     )
     question = forms.IntegerField(widget=forms.HiddenInput, required=False)
     wave = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -285,18 +321,44 @@ class FindingForm(ServiceValidatedModelForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, programme=None, **kwargs):
+        from .documents import ACCEPT
+
         super().__init__(*args, **kwargs)
         self.fields["target_group"].choices = [("", "–"), *TARGET_GROUPS]
+        self.fields["evidence_document"].widget.attrs["accept"] = ACCEPT
+        workshops = self.fields["evidence_workshop"]
+        if programme is not None:
+            workshops.queryset = Workshop.objects.filter(programme=programme).order_by("-starts_at")
+        workshops.label_from_instance = lambda workshop: (
+            f"{workshop.title} ({formats.date_format(timezone.localtime(workshop.starts_at), 'SHORT_DATE_FORMAT')})"
+        )
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("evidence_url") and not cleaned.get("evidence_label"):
-            cleaned["evidence_label"] = cleaned["evidence_url"]
-        return cleaned
+    def clean_evidence_document(self):
+        from django.core.exceptions import ValidationError
+
+        from .documents import check_document
+
+        upload = self.cleaned_data.get("evidence_document")
+        if upload:
+            try:
+                check_document(upload)
+            except ValidationError as error:
+                raise forms.ValidationError(error.message_dict["document"]) from error
+        return upload
 
     def finding_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class EvaluationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationSettings
+        fields = ["small_cell_threshold"]
+        widgets = {"small_cell_threshold": forms.NumberInput(attrs={"min": 1})}
+
+    def _post_clean(self):
+        pass
 
 
 class ResultsFilterForm(forms.Form):
@@ -351,6 +413,27 @@ class ResponseFilterForm(forms.Form):
         return cleaned
 
 
+class SplitForm(forms.Form):
+    """What to split by (a choice question or the collection point) and which question to show (default all)."""
+
+    split_by = forms.ChoiceField(label=_("Split by"), required=False)
+    question = forms.TypedChoiceField(label=_("Show"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, questions, **kwargs):
+        from .selectors import SPLIT_BY_POINT, crosstab_targets
+
+        super().__init__(*args, **kwargs)
+        self.fields["split_by"].choices = [
+            ("", _("– please choose –")),
+            (SPLIT_BY_POINT, _("Collection point")),
+            *[(q.code, q.text[:80]) for q in questions if q.has_choices],
+        ]
+        self.fields["question"].choices = [
+            ("", _("all choice and scale questions")),
+            *[(q.pk, q.text[:80]) for q in crosstab_targets(questions)],
+        ]
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("File (CSV or Excel)"),
@@ -396,6 +479,28 @@ class ReadinessForm(forms.Form):
                 initial=previous[value].note if value in previous else "",
             )
         self.fields = {**fields, "comment": self.fields["comment"]}
+
+    def dimensions(self) -> list[dict]:
+        """Per dimension: its level field, each level option with the dimension's guidance, its note field."""
+        from .models import ReadinessDimension
+        from .readiness import GUIDANCE
+
+        rows = []
+        for value, _label in ReadinessDimension.choices:
+            level = self[f"level_{value}"]
+            guidance = GUIDANCE[value]
+            rows.append(
+                {
+                    "dimension": value,
+                    "level": level,
+                    "note": self[f"note_{value}"],
+                    "options": [
+                        {"widget": option, "guidance": guidance[int(option.data["value"])]}
+                        for option in level.subwidgets
+                    ],
+                }
+            )
+        return rows
 
     def service_fields(self) -> dict:
         from .models import ReadinessDimension

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programmes.models import Programme
+from programmes.models import Programme, Workshop
 from programmes.reference import TARGET_GROUPS
 
 SURVEY_LANGUAGES = [("de", _("German")), ("en", _("English"))]
@@ -28,6 +28,47 @@ def new_point_token() -> str:
 
 def default_languages() -> list[str]:
     return ["de"]
+
+
+DEFAULT_SMALL_CELL_THRESHOLD = 5
+MAX_SMALL_CELL_THRESHOLD = 1000
+
+
+class EvaluationSettings(models.Model):
+    """Evaluation settings of one programme, kept in this app: the hub knows nothing of Evaluation.
+
+    A programme without a row uses the defaults (``selectors.evaluation_settings``).
+    """
+
+    programme = models.OneToOneField(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="evaluation_settings",
+    )
+    small_cell_threshold = models.PositiveSmallIntegerField(
+        _("minimum segment size"),
+        default=DEFAULT_SMALL_CELL_THRESHOLD,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SMALL_CELL_THRESHOLD)],
+        help_text=_(
+            "Segments with fewer responses are hidden in the results of every survey of the programme, to "
+            "protect anonymity. A survey may set its own value."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("evaluation settings")
+        verbose_name_plural = _("evaluation settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(small_cell_threshold__gte=1), name="evaluation_settings_threshold_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.programme)
 
 
 class Survey(models.Model):
@@ -67,11 +108,16 @@ class Survey(models.Model):
             "limit off. Leave empty for the platform default."
         ),
     )
+    # None: the programme's minimum segment size applies (EvaluationSettings); a number overrides it
     small_cell_threshold = models.PositiveSmallIntegerField(
         _("minimum segment size"),
-        default=5,
-        validators=[MinValueValidator(1)],
-        help_text=_("Segments with fewer responses are hidden in the results to protect anonymity."),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SMALL_CELL_THRESHOLD)],
+        help_text=_(
+            "Segments with fewer responses are hidden in the results to protect anonymity. Leave empty to use "
+            "the programme's setting."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -91,7 +137,8 @@ class Survey(models.Model):
                 condition=Q(response_target__gte=1), name="survey_response_target_positive"
             ),
             models.CheckConstraint(
-                condition=Q(small_cell_threshold__gte=1), name="survey_threshold_positive"
+                condition=Q(small_cell_threshold__isnull=True) | Q(small_cell_threshold__gte=1),
+                name="survey_threshold_positive",
             ),
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True)
@@ -587,6 +634,16 @@ class Finding(models.Model):
         return self.statement
 
 
+def evidence_document_path(evidence: "Evidence", filename: str) -> str:
+    """A random name in a folder per programme; the uploaded name never reaches the file system."""
+    import uuid
+    from pathlib import PurePath
+
+    extension = PurePath(filename).suffix.lower().lstrip(".")[:10]
+    programme_id = evidence.finding.programme_id if evidence.finding_id else 0
+    return f"evidence/findings/{programme_id}/{uuid.uuid4().hex}.{extension or 'bin'}"
+
+
 class Evidence(models.Model):
     """Why we believe a finding: a survey result frozen at the time, a workshop, a document or a web page."""
 
@@ -602,6 +659,18 @@ class Evidence(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     label = models.CharField(_("label"), max_length=300)
     url = models.URLField(_("address (URL)"), max_length=500, blank=True)
+    # Stored under a random name (evidence_document_path) and only ever handed out by a view that checks the
+    # programme role; ``document_name`` keeps the uploaded file's (cleaned) name for the download.
+    document = models.FileField(_("document"), upload_to=evidence_document_path, max_length=200, blank=True)
+    document_name = models.CharField(_("file name"), max_length=200, blank=True)
+    workshop = models.ForeignKey(
+        Workshop,
+        verbose_name=_("workshop"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     question = models.ForeignKey(
         Question,
         verbose_name=_("question"),
@@ -626,6 +695,18 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def clean(self) -> None:
+        # A document or a workshop may also be named by its label alone (a paper report, a meeting held
+        # before the programme used this platform); a web page needs its address.
+        if self.kind == self.Kind.URL and not self.url:
+            raise ValidationError({"url": _("Please give the address of the web page.")})
+        if (
+            self.workshop_id is not None
+            and self.finding_id is not None
+            and self.workshop.programme_id != self.finding.programme_id
+        ):
+            raise ValidationError({"workshop": _("The workshop belongs to another programme.")})
 
 
 class ReadinessDimension(models.TextChoices):

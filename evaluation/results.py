@@ -76,3 +76,56 @@ def question_result_filters(question, params) -> ResultFilters:
         points=list(survey.collection_points.all()),
         questions=survey_questions(survey),
     )
+
+
+def parse_split(params, *, questions) -> tuple[object | None, object | None]:
+    """The question that splits (None: by collection point) and the one question to show (None: all) from
+    the query parameters ``split_by`` (a question code or ``collection_point``) and ``question`` (an id).
+
+    Uses the already loaded questions; raises ValidationError with a message per parameter.
+    """
+    from .selectors import CROSSTAB_TYPES, SPLIT_BY_POINT
+
+    errors: dict[str, list[str]] = {}
+    split_by = (params.get("split_by") or "").strip()
+    split_question = None
+    if not split_by:
+        errors["split_by"] = [_("Choose a question or the collection point to split by.")]
+    elif split_by != SPLIT_BY_POINT:
+        split_question = next((q for q in questions if q.code == split_by), None)
+        if split_question is None:
+            errors["split_by"] = [_("This survey has no question with this code.")]
+        elif not split_question.has_choices:
+            errors["split_by"] = [
+                _("Split by a single- or multiple-choice question, or by collection point.")
+            ]
+    target_id = _as_id(params, "question", errors)
+    target = None
+    if target_id is not None:
+        target = next((q for q in questions if q.pk == target_id), None)
+        if target is None:
+            errors["question"] = [_("This survey has no such question.")]
+        elif target.type not in CROSSTAB_TYPES:
+            errors["question"] = [_("Only choice and scale questions can be shown side by side.")]
+    if errors:
+        raise ValidationError(errors)
+    return split_question, target
+
+
+def crosstab_chart_payload(item: dict, segments: list[dict]) -> dict:
+    """What static/js/charts.js needs to draw one split question: grouped bars, one set per shown segment."""
+    return {
+        "kind": "grouped",
+        "labels": [answer["label"] for answer in item["answers"]],
+        "datasets": [
+            {
+                "label": segment["label"],
+                "values": [entry["share"] or 0 for entry in column["stats"]["distribution"]],
+                "counts": [entry["count"] for entry in column["stats"]["distribution"]],
+            }
+            for segment, column in zip(segments, item["columns"], strict=True)
+            if not column["suppressed"]
+        ],
+        "horizontal": item["type"] in {"single_choice", "multiple_choice"},
+        "label": _("Share of respondents in %"),
+    }

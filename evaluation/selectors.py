@@ -10,16 +10,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, QuerySet, Sum, Value, When
+from django.utils.translation import gettext as _
 
 from programmes.models import Programme
 
 from .models import (
     CHOICE_TYPES,
+    DEFAULT_SMALL_CELL_THRESHOLD,
     SCALE_TYPES,
     Answer,
     AnswerTally,
     Choice,
     CollectionPoint,
+    EvaluationSettings,
     Evidence,
     Finding,
     ImportBatch,
@@ -63,6 +66,41 @@ class ResultFilters:
         }
 
 
+# --- Settings ----------------------------------------------------------------------------------------
+
+
+def evaluation_settings(programme: Programme) -> EvaluationSettings:
+    """The programme's Evaluation settings; the defaults (unsaved) when it has none yet."""
+    found = EvaluationSettings.objects.filter(programme=programme).first()
+    return found or EvaluationSettings(programme=programme)
+
+
+def with_thresholds(queryset: QuerySet[Survey]) -> QuerySet[Survey]:
+    """Surveys with their programme's minimum segment size (``programme_threshold``), in the same query."""
+    from django.db.models import Subquery
+
+    programme_threshold = EvaluationSettings.objects.filter(programme=OuterRef("programme_id")).values(
+        "small_cell_threshold"
+    )[:1]
+    return queryset.annotate(programme_threshold=Subquery(programme_threshold))
+
+
+def small_cell_threshold(survey: Survey) -> int:
+    """The minimum segment size in force for a survey: its own value, else its programme's, else the default.
+
+    Free when the survey comes from ``with_thresholds``; otherwise one query, remembered on the instance.
+    """
+    if survey.small_cell_threshold is not None:
+        return survey.small_cell_threshold
+    if "programme_threshold" not in survey.__dict__:
+        survey.programme_threshold = (
+            EvaluationSettings.objects.filter(programme_id=survey.programme_id)
+            .values_list("small_cell_threshold", flat=True)
+            .first()
+        )
+    return survey.programme_threshold or DEFAULT_SMALL_CELL_THRESHOLD
+
+
 # --- Lists -------------------------------------------------------------------------------------------
 
 
@@ -92,8 +130,10 @@ def _subquery_count(queryset):
 def surveys_visible_to(user) -> QuerySet[Survey]:
     from programmes.selectors import programmes_visible_to
 
-    return Survey.objects.filter(programme__in=programmes_visible_to(user).values("pk")).select_related(
-        "programme__organisation"
+    return with_thresholds(
+        Survey.objects.filter(programme__in=programmes_visible_to(user).values("pk")).select_related(
+            "programme__organisation"
+        )
     )
 
 
@@ -426,13 +466,14 @@ def survey_results(
     filters = filters or ResultFilters()
     questions = questions if questions is not None else survey_questions(survey)
     total = filtered_responses(survey, filters).count()
-    suppressed = filters.is_segment and total < survey.small_cell_threshold
+    threshold = small_cell_threshold(survey)
+    suppressed = filters.is_segment and total < threshold
     result = {
         "survey": survey.pk,
         "title": survey.title,
         "filters": filters.as_dict(),
         "responses": None if suppressed else total,
-        "threshold": survey.small_cell_threshold,
+        "threshold": threshold,
         "suppressed": suppressed,
         "questions": [],
     }
@@ -453,6 +494,140 @@ def survey_results(
         for question in questions
     ]
     return result
+
+
+# --- Split results (crosstab) ------------------------------------------------------------------------
+
+SPLIT_BY_POINT = "collection_point"
+CROSSTAB_TYPES = {*CHOICE_TYPES, *SCALE_TYPES}
+
+
+def crosstab_targets(questions: list[Question], split_question: Question | None = None) -> list[Question]:
+    """The questions a split can show: choice and scale questions, without the one that splits."""
+    return [q for q in questions if q.type in CROSSTAB_TYPES and q != split_question]
+
+
+def _split_segments(
+    survey: Survey,
+    split_question: Question | None,
+    points: list[CollectionPoint],
+    filters: ResultFilters,
+    language,
+) -> list[dict]:
+    """The columns of a split: the options of the splitting question, or the collection points and the
+    general link. A filter on the same question or point leaves only its own column."""
+    if split_question is not None:
+        choices = list(split_question.choices.all())
+        if filters.segment_choice and filters.segment_choice.question_id == split_question.pk:
+            choices = [c for c in choices if c.pk == filters.segment_choice.pk]
+        return [{"id": c.pk, "key": c.code, "label": c.localized_label(language)} for c in choices]
+    segments = [{"id": p.pk, "key": str(p.pk), "label": p.name} for p in points]
+    segments.append({"id": None, "key": "none", "label": str(_("General link (no collection point)"))})
+    if filters.collection_point:
+        segments = [s for s in segments if s["id"] == filters.collection_point.pk]
+    return segments
+
+
+def survey_crosstab(
+    survey: Survey,
+    *,
+    split_question: Question | None,
+    filters: ResultFilters | None = None,
+    questions: list[Question],
+    points: list[CollectionPoint],
+    targets: list[Question] | None = None,
+    language: str = "de",
+) -> dict:
+    """Results side by side per segment: the answers of each target question (rows) by the answer to
+    ``split_question`` or, when it is None, by collection point (columns), under the result filters.
+
+    Every column has its segment size, and per question its respondents, counts, column shares, mean, median
+    and NPS; a segment below the minimum segment size is suppressed. Aggregated in the database in two or three
+    queries whatever the number of responses: segment sizes, then the histograms per segment (from the tallies
+    when splitting by collection point without an answer filter). A respondent who chose several options of a
+    multiple-choice split counts in each of their columns.
+    """
+    filters = filters or ResultFilters()
+    targets = targets if targets is not None else crosstab_targets(questions, split_question)
+    threshold = small_cell_threshold(survey)
+    segments = _split_segments(survey, split_question, points, filters, language)
+    if split_question is not None:
+        sizes_rows = (
+            _filtered_answers([split_question], filters)
+            .filter(choice__isnull=False)
+            .values("choice_id")
+            .annotate(n=Count("id"))
+        )
+        sizes = {row["choice_id"]: row["n"] for row in sizes_rows}
+        group = ("response__answers__choice_id",)
+        answers = _filtered_answers(targets, filters).filter(response__answers__question_id=split_question.pk)
+        histograms = _histograms(answers, targets, group) if targets else ({}, {}, {})
+    else:
+        sizes_rows = filtered_responses(survey, filters).order_by().values("collection_point_id")
+        sizes = {row["collection_point_id"]: row["n"] for row in sizes_rows.annotate(n=Count("id"))}
+        if not targets:
+            histograms = ({}, {}, {})
+        elif filters.segment_choice:
+            group = ("response__collection_point_id",)
+            histograms = _histograms(_filtered_answers(targets, filters), targets, group)
+        else:
+            histograms = _tally_histograms(targets, filters, ("collection_point_id",))
+    choice_hist, number_hist, respondents = histograms
+    for segment in segments:
+        size = sizes.get(segment["id"], 0)
+        segment["suppressed"] = size < threshold
+        segment["responses"] = None if segment["suppressed"] else size
+    rows = []
+    for question in targets:
+        columns = []
+        for segment in segments:
+            if segment["suppressed"]:
+                columns.append({"segment": segment["key"], "suppressed": True, "stats": None})
+                continue
+            key = (segment["id"], question.pk)
+            stats = question_stats(
+                question,
+                choice_hist=choice_hist.get(key, {}),
+                number_hist=number_hist.get(key, {}),
+                respondents=respondents.get(key, 0),
+                language=language,
+            )
+            columns.append({"segment": segment["key"], "suppressed": False, "stats": stats})
+        answers = [
+            {"key": entry["key"], "label": entry["label"]}
+            for entry in question_stats(
+                question, choice_hist={}, number_hist={}, respondents=0, language=language
+            )["distribution"]
+        ]
+        rows.append(
+            {
+                "id": question.pk,
+                "code": question.code,
+                "text": question.localized_text(language),
+                "type": question.type,
+                "type_label": str(question.get_type_display()),
+                "answers": answers,
+                "columns": columns,
+            }
+        )
+    return {
+        "survey": survey.pk,
+        "title": survey.title,
+        "filters": filters.as_dict(),
+        "threshold": threshold,
+        "split_by": {
+            "kind": "question" if split_question is not None else SPLIT_BY_POINT,
+            "question": split_question.pk if split_question is not None else None,
+            "code": split_question.code if split_question is not None else SPLIT_BY_POINT,
+            "text": (
+                split_question.localized_text(language)
+                if split_question is not None
+                else str(_("Collection point"))
+            ),
+        },
+        "segments": segments,
+        "questions": rows,
+    }
 
 
 def question_snapshot(question: Question, filters: ResultFilters | None = None) -> dict:
@@ -539,11 +714,30 @@ def _delta(before, after):
     return round(after - before, 2)
 
 
-def text_answers(question: Question, *, search: str = "", wave: Wave | None = None) -> QuerySet[Answer]:
-    """Free-text answers of a question, newest first, optionally searched."""
+def segment_suppressed(survey: Survey, filters: ResultFilters) -> bool:
+    """Whether the filters pick a segment (collection point, answer) smaller than the threshold (one query)."""
+    if not filters.is_segment:
+        return False
+    return filtered_responses(survey, filters).count() < small_cell_threshold(survey)
+
+
+def text_answers(
+    question: Question, *, search: str = "", filters: ResultFilters | None = None
+) -> QuerySet[Answer]:
+    """Free-text answers of a question under the result filters, newest first, optionally searched.
+
+    The caller hides them when ``segment_suppressed`` says the segment is too small.
+    """
+    filters = filters or ResultFilters()
     qs = question.answers.exclude(text="").select_related("response__wave", "response__collection_point")
-    if wave:
-        qs = qs.filter(response__wave=wave)
+    if filters.wave:
+        qs = qs.filter(response__wave=filters.wave)
+    if filters.collection_point:
+        qs = qs.filter(response__collection_point=filters.collection_point)
+    if filters.segment_choice:
+        qs = qs.filter(
+            Exists(Answer.objects.filter(response_id=OuterRef("response_id"), choice=filters.segment_choice))
+        )
     if search:
         qs = qs.filter(text__icontains=search)
     return qs.order_by("-response__submitted_at", "-id")

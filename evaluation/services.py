@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from programmes.models import Programme
+from programmes.models import Programme, Workshop
 
 from . import importers, tallies, templates_data
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     Answer,
     Choice,
     CollectionPoint,
+    EvaluationSettings,
     Evidence,
     Finding,
     ImportBatch,
@@ -86,6 +87,20 @@ def _only(fields: Mapping, allowed: set[str]) -> dict:
     if unknown:
         raise TypeError(f"unexpected fields: {sorted(unknown)}")
     return dict(fields)
+
+
+# --- Programme settings ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_settings_update(*, programme: Programme, small_cell_threshold: int) -> EvaluationSettings:
+    """Set the programme's minimum segment size, used by every survey that does not set its own."""
+    settings_ = EvaluationSettings.objects.select_for_update().filter(programme=programme).first()
+    settings_ = settings_ or EvaluationSettings(programme=programme)
+    settings_.small_cell_threshold = small_cell_threshold
+    settings_.full_clean()
+    settings_.save()
+    return settings_
 
 
 # --- Surveys and waves -------------------------------------------------------------------------------
@@ -737,21 +752,76 @@ def finding_update(*, finding: Finding, **fields) -> Finding:
 
 @transaction.atomic
 def finding_delete(*, finding: Finding) -> None:
+    """Delete a finding with its evidence and the evidence's uploaded documents."""
+    names = list(finding.evidence.exclude(document="").values_list("document", flat=True))
     finding.delete()
+    _delete_documents_on_commit(names)
 
 
 @transaction.atomic
 def evidence_add(
-    *, finding: Finding, kind: str, label: str, url: str = "", question: Question | None = None, snapshot=None
+    *,
+    finding: Finding,
+    kind: str,
+    label: str = "",
+    url: str = "",
+    question: Question | None = None,
+    snapshot=None,
+    document=None,
+    workshop: Workshop | None = None,
 ) -> Evidence:
+    """Attach evidence to a finding: a web page, a document (an uploaded file, checked by
+    ``documents.check_document``), a workshop of the same programme, or a question's figures.
+
+    Without a label, a document is named by its file name and a workshop by its title and date.
+    """
+    from . import documents
+
     if question is not None and question.survey.programme_id != finding.programme_id:
         raise ValidationError({"question": _("The question belongs to another programme.")})
+    if workshop is not None and workshop.programme_id != finding.programme_id:
+        raise ValidationError({"workshop": _("The workshop belongs to another programme.")})
+    document_name = ""
+    if document is not None:
+        if kind != Evidence.Kind.DOCUMENT:
+            raise ValidationError({"document": _("Only evidence of the kind “document” has a file.")})
+        document_name = documents.check_document(document)
+    if workshop is not None and kind != Evidence.Kind.WORKSHOP:
+        raise ValidationError({"workshop": _("Only evidence of the kind “workshop” names a workshop.")})
+    if not label:
+        label = document_name or url or (_workshop_label(workshop) if workshop is not None else "")
     evidence = Evidence(
-        finding=finding, kind=kind, label=label, url=url, question=question, snapshot=snapshot or {}
+        finding=finding,
+        kind=kind,
+        label=label[:300],
+        url=url,
+        question=question,
+        snapshot=snapshot or {},
+        workshop=workshop,
+        document_name=document_name,
     )
-    evidence.full_clean()
-    evidence.save()
+    evidence.full_clean(exclude=["document"])
+    if document is None:
+        evidence.save()
+        return evidence
+    # The file gets a random name in storage (models.evidence_document_path). Should the row not be saved,
+    # the file goes again; a file left by a later rollback of an outer transaction is unreachable.
+    evidence.document.save(document_name, document, save=False)
+    try:
+        evidence.save()
+    except Exception:
+        evidence.document.delete(save=False)
+        raise
     return evidence
+
+
+def _workshop_label(workshop: Workshop) -> str:
+    from django.utils import formats
+
+    return _("Workshop “%(title)s” on %(date)s") % {
+        "title": workshop.title,
+        "date": formats.date_format(timezone.localtime(workshop.starts_at), "SHORT_DATE_FORMAT"),
+    }
 
 
 def _survey_result_label(question: Question) -> str:
@@ -838,7 +908,7 @@ def finding_create_from_question(
     question, and the figures under the filters are attached as frozen evidence. Raises ValidationError when
     the question has no figures to show under the filters (no answers, or a segment too small to show).
     """
-    from .selectors import question_snapshot
+    from .selectors import question_snapshot, small_cell_threshold
 
     if question.survey.programme_id != programme.pk:
         raise ValidationError({"question": _("The question belongs to another programme.")})
@@ -851,7 +921,7 @@ def finding_create_from_question(
                     "Fewer than %(n)d responses in this segment: its figures are hidden to protect anonymity "
                     "and cannot become evidence."
                 )
-                % {"n": question.survey.small_cell_threshold}
+                % {"n": small_cell_threshold(question.survey)}
             }
         )
     if not snapshot["stats"] or not snapshot["stats"]["respondents"]:
@@ -873,9 +943,23 @@ def finding_create_from_question(
     return finding
 
 
+def _delete_documents_on_commit(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    def delete() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
+
+
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence) -> None:
+    """Remove evidence; an uploaded document is deleted from storage once the removal is committed."""
+    names = [evidence.document.name] if evidence.document else []
     evidence.delete()
+    _delete_documents_on_commit(names)
 
 
 class ImportErrors(ValidationError):

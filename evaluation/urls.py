@@ -40,6 +40,7 @@ survey_patterns = [
     path("points/<id:point>/qr.png", views.QRCodeView.as_view(kind="png"), name="point_qr_png"),
     path("points/<id:point>/poster/", views.PosterView.as_view(), name="point_poster"),
     path("results/", views.ResultsView.as_view(), name="results"),
+    path("results/split/", views.SplitResultsView.as_view(), name="split"),
     path("results/questions/<id:question>/texts/", views.TextAnswersView.as_view(), name="text_answers"),
     path("compare/", views.WaveComparisonView.as_view(), name="compare"),
     path("export.csv", views.ExportView.as_view(kind="csv"), name="export_csv"),
@@ -55,12 +56,14 @@ evaluation_patterns = [
     path("surveys/new/", views.SurveyCreateView.as_view(), name="survey_create"),
     path("surveys/<id:survey>/", include(survey_patterns)),
     path("readiness/", views.ReadinessView.as_view(), name="readiness"),
+    path("settings/", views.EvaluationSettingsView.as_view(), name="settings"),
     path("findings/", views.FindingListView.as_view(), name="finding_list"),
     path("findings/new/", views.FindingFormView.as_view(), name="finding_create"),
     path("findings/from-question/", views.FindingFromQuestionView.as_view(), name="finding_from_question"),
     path("findings/<id:finding>/edit/", views.FindingFormView.as_view(), name="finding_edit"),
     path("findings/<id:finding>/delete/", views.FindingDeleteView.as_view(), name="finding_delete"),
     path("evidence/<id:evidence>/delete/", views.EvidenceDeleteView.as_view(), name="evidence_delete"),
+    path("evidence/<id:evidence>/document/", views.EvidenceDocumentView.as_view(), name="evidence_document"),
 ]
 
 urlpatterns = [

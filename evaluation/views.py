@@ -20,6 +20,7 @@ from programmes.views_base import ProgrammeMixin
 from . import cycles, exporters, gates, selectors, services
 from .forms import (
     CollectionPointForm,
+    EvaluationSettingsForm,
     FindingForm,
     ImportUploadForm,
     QuestionForm,
@@ -27,13 +28,20 @@ from .forms import (
     ResponseFilterForm,
     ResultsFilterForm,
     SectionForm,
+    SplitForm,
     SurveyCreateForm,
     SurveyForm,
     WaveForm,
 )
 from .models import Evidence, Finding, ImportBatch, Question, Survey
 from .qr import absolute_url, qr_bytes
-from .results import chart_payload, parse_result_filters, question_result_filters
+from .results import (
+    chart_payload,
+    crosstab_chart_payload,
+    parse_result_filters,
+    parse_split,
+    question_result_filters,
+)
 
 EDIT = "programmes.edit_content"
 # Deleting responses and undoing imports loses data: leads (and organisation admins) only
@@ -61,6 +69,7 @@ class EvaluationOverviewView(ProgrammeMixin, TemplateView):
             criteria=[criterion(programme) for _key, criterion in gates.CRITERIA],
             surveys_to_repeat=cycles.surveys_to_repeat(programme),
             new_cycle_wave_label=_("Cycle %(cycle)d") % {"cycle": programme.cycle},
+            evaluation_settings=selectors.evaluation_settings(programme),
         )
         latest = selectors.readiness_history(programme, limit=1)
         context["readiness"] = selectors.readiness_rows(latest[0]) if latest else None
@@ -70,7 +79,8 @@ class EvaluationOverviewView(ProgrammeMixin, TemplateView):
 class SurveyMixin(ProgrammeMixin):
     @cached_property
     def survey(self) -> Survey:
-        survey = get_object_or_404(Survey.objects.filter(programme=self.programme), pk=self.kwargs["survey"])
+        surveys = selectors.with_thresholds(Survey.objects.filter(programme=self.programme))
+        survey = get_object_or_404(surveys, pk=self.kwargs["survey"])
         # no query unless the end date has passed while the survey is still marked open
         return services.survey_close_if_ended(survey)
 
@@ -90,6 +100,10 @@ class SurveyCreateView(ProgrammeMixin, FormView):
     def get_initial(self):
         # ?template=<key> preselects a template with its languages (links from the overview, a reload)
         return {**super().get_initial(), "template": self.request.GET.get("template", "")}
+
+    def get_form_kwargs(self):
+        threshold = selectors.evaluation_settings(self.programme).small_cell_threshold
+        return {**super().get_form_kwargs(), "programme_threshold": threshold}
 
     def form_valid(self, form):
         template_key, data = form.service_fields()
@@ -121,7 +135,8 @@ class SurveyUpdateView(SurveyMixin, FormView):
     permission_required = EDIT
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.survey}
+        threshold = selectors.evaluation_settings(self.programme).small_cell_threshold
+        return {**super().get_form_kwargs(), "instance": self.survey, "programme_threshold": threshold}
 
     def form_valid(self, form):
         try:
@@ -411,6 +426,15 @@ class PosterView(PublicLinkMixin, TemplateView):
         return context
 
 
+def filter_query(filters: selectors.ResultFilters) -> str:
+    """The active result filters as a query string, to carry them on to the next page."""
+    from urllib.parse import urlencode
+
+    applied = filters.as_dict()
+    names = ("wave", "collection_point", "segment_choice")
+    return urlencode({name: applied[name] for name in names if applied[name]})
+
+
 class ResultsView(SurveyMixin, TemplateView):
     """Results with charts and tables; filter by wave, collection point and segment. Fixed query count."""
 
@@ -437,6 +461,7 @@ class ResultsView(SurveyMixin, TemplateView):
             item["chart_id"] = f"chart-data-{item['id']}"
         context.update(
             results=results,
+            results_query=filter_query(filters),
             filter_form=form,
             filter_errors=filter_errors,
             filters=filters,
@@ -445,24 +470,134 @@ class ResultsView(SurveyMixin, TemplateView):
         return context
 
 
-class TextAnswersView(SurveyMixin, TemplateView):
-    template_name = "evaluation/text_answers.html"
-    paginate_by = 25
+class SplitResultsView(SurveyMixin, TemplateView):
+    """Results side by side: the answers of one or all choice and scale questions, split by the answer to a
+    choice question or by collection point, under the usual filters. Fixed query count."""
+
+    template_name = "evaluation/split.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        question = get_object_or_404(self.survey.questions, pk=self.kwargs["question"])
-        if not question.is_text:
-            raise Http404
-        search = clean_text_param(self.request.GET.get("q"))
-        wave = None
-        wave_id = parse_id(self.request.GET.get("wave"))
-        if wave_id is not None:
-            wave = self.survey.waves.filter(pk=wave_id).first()
-        answers = selectors.text_answers(question, search=search, wave=wave)
-        page = Paginator(answers, self.paginate_by).get_page(self.request.GET.get("page"))
+        survey = self.survey
+        questions = selectors.survey_questions(survey)
+        waves = list(survey.waves.all())
+        points = list(survey.collection_points.all())
+        params = self.request.GET
+        filter_errors: list[str] = []
+        try:
+            filters = parse_result_filters(survey, params, waves=waves, points=points, questions=questions)
+        except ValidationError as error:
+            filters = selectors.ResultFilters()
+            filter_errors = error.messages
+        split_form = SplitForm(params if "split_by" in params else None, questions=questions)
+        crosstab = None
+        if "split_by" in params:
+            try:
+                split_question, target = parse_split(params, questions=questions)
+            except ValidationError as error:
+                split_form.is_valid()
+                for field, messages_ in error.message_dict.items():
+                    # the reason in our words replaces the form's generic "not a valid choice"
+                    split_form.errors[field] = split_form.error_class(messages_)
+            else:
+                crosstab = selectors.survey_crosstab(
+                    survey,
+                    split_question=split_question,
+                    filters=filters,
+                    questions=questions,
+                    points=points,
+                    targets=[target] if target is not None else None,
+                )
+                for item in crosstab["questions"]:
+                    item["chart"] = crosstab_chart_payload(item, crosstab["segments"])
+                    item["chart_id"] = f"split-chart-{item['id']}"
+                    item["rows"] = [
+                        {
+                            **answer,
+                            "cells": [
+                                None if column["suppressed"] else column["stats"]["distribution"][index]
+                                for column in item["columns"]
+                            ],
+                        }
+                        for index, answer in enumerate(item["answers"])
+                    ]
+                    item["stats"] = [column["stats"] for column in item["columns"]]
+        applied = filters.as_dict()
         context.update(
-            question=question, page=page, search=search, wave=wave, waves=list(self.survey.waves.all())
+            crosstab=crosstab,
+            split_form=split_form,
+            filter_form=ResultsFilterForm(
+                {
+                    name: applied[name]
+                    for name in ("wave", "collection_point", "segment_choice")
+                    if applied[name]
+                },
+                waves=waves,
+                points=points,
+                questions=questions,
+            ),
+            filter_errors=filter_errors,
+            filters=applied,
+            threshold=selectors.small_cell_threshold(survey),
+            results_query=filter_query(filters),
+        )
+        return context
+
+
+class TextAnswersView(SurveyMixin, TemplateView):
+    """Free-text answers of one question under the results page's filters (wave, collection point, segment),
+    searchable and paginated; the texts of a segment below the minimum segment size stay hidden."""
+
+    template_name = "evaluation/text_answers.html"
+    paginate_by = 25
+    FILTERS = ("wave", "collection_point", "segment_choice")
+
+    def get_context_data(self, **kwargs):
+        from urllib.parse import urlencode
+
+        context = super().get_context_data(**kwargs)
+        survey = self.survey
+        questions = selectors.survey_questions(survey)
+        question = next((q for q in questions if q.pk == self.kwargs["question"]), None)
+        if question is None or not question.is_text:
+            raise Http404
+        waves = list(survey.waves.all())
+        points = list(survey.collection_points.all())
+        filter_errors: list[str] = []
+        try:
+            filters = parse_result_filters(
+                survey, self.request.GET, waves=waves, points=points, questions=questions
+            )
+        except ValidationError as error:
+            filters = selectors.ResultFilters()
+            filter_errors = error.messages
+        search = clean_text_param(self.request.GET.get("q"))
+        suppressed = selectors.segment_suppressed(survey, filters)
+        page = None
+        if not suppressed:
+            answers = selectors.text_answers(question, search=search, filters=filters)
+            page = Paginator(answers, self.paginate_by).get_page(self.request.GET.get("page"))
+        applied = filters.as_dict()
+        results_query = filter_query(filters)
+        page_query = "&".join(
+            part for part in (results_query, urlencode({"q": search}) if search else "") if part
+        )
+        context.update(
+            question=question,
+            page=page,
+            search=search,
+            filters=applied,
+            filter_form=ResultsFilterForm(
+                {name: applied[name] for name in self.FILTERS if applied[name]},
+                waves=waves,
+                points=points,
+                questions=questions,
+            ),
+            filter_errors=filter_errors,
+            suppressed=suppressed,
+            threshold=selectors.small_cell_threshold(survey),
+            page_query=page_query,
+            results_query=results_query,
         )
         return context
 
@@ -561,6 +696,7 @@ class FindingFormView(ProgrammeMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
+        kwargs["programme"] = self.programme
         if self.finding is not None:
             kwargs["instance"] = self.finding
         return kwargs
@@ -574,30 +710,62 @@ class FindingFormView(ProgrammeMixin, FormView):
         )
         return context
 
+    # a service's error on an evidence field belongs to the form's field of the same evidence
+    EVIDENCE_FIELDS = {
+        "url": "evidence_url",
+        "label": "evidence_label",
+        "document": "evidence_document",
+        "workshop": "evidence_workshop",
+    }
+
     def form_valid(self, form):
+        from django.db import transaction
+
         data = form.cleaned_data
         try:
-            if self.finding is None:
-                finding = services.finding_create(
-                    programme=self.programme, created_by=self.request.user, **form.finding_fields()
-                )
-                question, filters = self.source_question(data)
-                if question is not None:
-                    services.evidence_add_survey_result(finding=finding, question=question, filters=filters)
-            else:
-                finding = services.finding_update(finding=self.finding, **form.finding_fields())
-            if data.get("evidence_url"):
-                services.evidence_add(
-                    finding=finding,
-                    kind=Evidence.Kind.URL,
-                    label=data["evidence_label"],
-                    url=data["evidence_url"],
-                )
+            with transaction.atomic():
+                if self.finding is None:
+                    finding = services.finding_create(
+                        programme=self.programme, created_by=self.request.user, **form.finding_fields()
+                    )
+                    question, filters = self.source_question(data)
+                    if question is not None:
+                        services.evidence_add_survey_result(
+                            finding=finding, question=question, filters=filters
+                        )
+                else:
+                    finding = services.finding_update(finding=self.finding, **form.finding_fields())
+                self.add_evidence(finding, data)
         except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                error = ValidationError(
+                    {self.EVIDENCE_FIELDS.get(key, key): value for key, value in error.error_dict.items()}
+                )
             apply_validation_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Finding saved."))
         return redirect("programmes:evaluation:finding_list", **self.programme.url_kwargs)
+
+    def add_evidence(self, finding, data) -> None:
+        """The evidence given in the form: a web page, a document, a workshop (any of them, or none)."""
+        if data.get("evidence_url"):
+            services.evidence_add(
+                finding=finding,
+                kind=Evidence.Kind.URL,
+                label=data["evidence_label"],
+                url=data["evidence_url"],
+            )
+        if data.get("evidence_document"):
+            services.evidence_add(
+                finding=finding,
+                kind=Evidence.Kind.DOCUMENT,
+                label=data["evidence_label"],
+                document=data["evidence_document"],
+            )
+        if data.get("evidence_workshop"):
+            services.evidence_add(
+                finding=finding, kind=Evidence.Kind.WORKSHOP, workshop=data["evidence_workshop"]
+            )
 
 
 class FindingFromQuestionView(ProgrammeMixin, View):
@@ -651,6 +819,31 @@ class FindingDeleteView(ProgrammeMixin, View):
         services.finding_delete(finding=finding)
         messages.success(request, _("Finding deleted."))
         return redirect("programmes:evaluation:finding_list", **self.programme.url_kwargs)
+
+
+class EvidenceDocumentView(ProgrammeMixin, View):
+    """An evidence document, for every role in the programme and nobody else; always as a download."""
+
+    def get(self, request, *args, **kwargs):
+        from django.http import FileResponse
+
+        from .documents import content_type_for
+
+        evidence = get_object_or_404(
+            Evidence.objects.filter(finding__programme=self.programme).exclude(document=""),
+            pk=kwargs["evidence"],
+        )
+        try:
+            handle = evidence.document.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        name = evidence.document_name or evidence.document.name.rsplit("/", 1)[-1]
+        response = FileResponse(
+            handle, as_attachment=True, filename=name, content_type=content_type_for(name)
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class EvidenceDeleteView(ProgrammeMixin, View):
@@ -945,6 +1138,41 @@ class ImportBatchUndoView(SurveyMixin, TemplateView):
         return redirect(
             "programmes:evaluation:import_batches", **self.programme.url_kwargs, survey=self.survey.pk
         )
+
+
+class EvaluationSettingsView(ProgrammeMixin, FormView):
+    """Leads set the programme's minimum segment size, used by every survey that does not set its own."""
+
+    template_name = "evaluation/settings.html"
+    form_class = EvaluationSettingsForm
+    permission_required = "programmes.change_programme"
+
+    @cached_property
+    def settings_object(self):
+        return selectors.evaluation_settings(self.programme)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.settings_object}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["overrides"] = list(
+            self.programme.surveys.filter(small_cell_threshold__isnull=False)
+            .order_by("title")
+            .values("pk", "title", "small_cell_threshold")
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.evaluation_settings_update(
+                programme=self.programme, small_cell_threshold=form.cleaned_data["small_cell_threshold"]
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Settings saved."))
+        return redirect("programmes:evaluation", **self.programme.url_kwargs)
 
 
 class ReadinessView(ProgrammeMixin, FormView):

@@ -45,6 +45,7 @@ def convert_to_finding(output, user, *, priority: str = Finding.Priority.MEDIUM,
         finding=finding,
         kind=Evidence.Kind.WORKSHOP,
         label=label[:300],
+        workshop=workshop,
         snapshot={"workshop_id": workshop.pk, "output_id": output.pk, "dots": dots, "text": text[:1000]},
     )
     return finding

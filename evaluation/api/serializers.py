@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from programmes.api.views import MAX_ID
 from programmes.models import Programme
 
 from .. import templates_data
@@ -125,6 +127,10 @@ class SurveySerializer(serializers.ModelSerializer):
     )
     public_url = serializers.SerializerMethodField()
     response_count = serializers.IntegerField(read_only=True, default=None)
+    threshold_in_force = serializers.SerializerMethodField(
+        help_text="The minimum segment size that applies: small_cell_threshold, or the programme's setting "
+        "when that is null."
+    )
 
     class Meta:
         model = Survey
@@ -146,6 +152,7 @@ class SurveySerializer(serializers.ModelSerializer):
             "one_response_per_browser",
             "rate_limit",
             "small_cell_threshold",
+            "threshold_in_force",
             "public_token",
             "public_url",
             "response_count",
@@ -158,6 +165,7 @@ class SurveySerializer(serializers.ModelSerializer):
             "public_token",
             "public_url",
             "response_count",
+            "threshold_in_force",
             "created_at",
             "updated_at",
         ]
@@ -165,6 +173,11 @@ class SurveySerializer(serializers.ModelSerializer):
 
     def get_public_url(self, survey) -> str:
         return settings.SITE_URL + survey.public_path()
+
+    def get_threshold_in_force(self, survey) -> int:
+        from ..selectors import small_cell_threshold
+
+        return small_cell_threshold(survey)
 
     def get_fields(self):
         fields = super().get_fields()
@@ -245,21 +258,124 @@ class ResultsSerializer(serializers.Serializer):
     questions = QuestionResultSerializer(many=True)
 
 
+class SplitBySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["question", "collection_point"])
+    question = serializers.IntegerField(allow_null=True)
+    code = serializers.CharField(help_text="The question code, or collection_point.")
+    text = serializers.CharField()
+
+
+class SegmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(
+        allow_null=True, help_text="Choice id or collection point id; null for the general link."
+    )
+    key = serializers.CharField(help_text="Choice code, collection point id, or none (general link).")
+    label = serializers.CharField()
+    responses = serializers.IntegerField(allow_null=True, help_text="Segment size; null when suppressed.")
+    suppressed = serializers.BooleanField()
+
+
+class CrosstabAnswerSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+
+
+class CrosstabColumnSerializer(serializers.Serializer):
+    segment = serializers.CharField(help_text="The key of the segment.")
+    suppressed = serializers.BooleanField()
+    respondents = serializers.IntegerField(allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    median = serializers.FloatField(allow_null=True)
+    nps = NpsSerializer(allow_null=True)
+    distribution = DistributionEntrySerializer(
+        many=True, help_text="Per answer (in the order of answers): count and share of the column."
+    )
+
+    def to_representation(self, column):
+        stats = column["stats"] or {}
+        return super().to_representation(
+            {
+                "segment": column["segment"],
+                "suppressed": column["suppressed"],
+                "respondents": stats.get("respondents"),
+                "mean": stats.get("mean"),
+                "median": stats.get("median"),
+                "nps": stats.get("nps"),
+                "distribution": stats.get("distribution", []),
+            }
+        )
+
+
+class CrosstabQuestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    text = serializers.CharField()
+    type = serializers.CharField()
+    type_label = serializers.CharField()
+    answers = CrosstabAnswerSerializer(many=True, help_text="The rows: answer options or scale values.")
+    columns = CrosstabColumnSerializer(many=True, help_text="One per segment, in the order of segments.")
+
+
+class CrosstabSerializer(serializers.Serializer):
+    survey = serializers.IntegerField()
+    title = serializers.CharField()
+    filters = ResultFiltersSerializer()
+    threshold = serializers.IntegerField(help_text="Segments with fewer responses are suppressed.")
+    split_by = SplitBySerializer()
+    segments = SegmentSerializer(many=True)
+    questions = CrosstabQuestionSerializer(many=True)
+
+
 # --- Findings ----------------------------------------------------------------------------------------
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    document_url = serializers.SerializerMethodField(
+        help_text="Where the API hands out the uploaded document (programme roles only); null without one."
+    )
+
     class Meta:
         model = Evidence
-        fields = ["id", "kind", "label", "url", "question", "snapshot", "created_at"]
-        read_only_fields = ["id", "snapshot", "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "label",
+            "url",
+            "question",
+            "workshop",
+            "document_name",
+            "document_url",
+            "snapshot",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_document_url(self, evidence) -> str | None:
+        if not evidence.document:
+            return None
+        return reverse(
+            "api:finding-evidence-document", kwargs={"pk": evidence.finding_id, "evidence_pk": evidence.pk}
+        )
 
 
 class EvidenceCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Evidence.Kind.choices)
     label = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
-    question = serializers.IntegerField(required=False, help_text="For kind survey_result: the question id.")
+    document = serializers.FileField(
+        required=False,
+        help_text="For kind document, sent as multipart/form-data: a PDF, office document or image of at most "
+        "10 MB.",
+    )
+    workshop = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="For kind workshop: the id of a workshop of the finding's programme.",
+    )
+    question = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="For kind survey_result: the question id."
+    )
     wave = serializers.IntegerField(required=False)
     collection_point = serializers.IntegerField(required=False)
     segment_question = serializers.IntegerField(required=False)

@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.converters import ID_REGEX
 from programmes.api.views import BoundedLookupMixin, IdFilter, as_drf_error, require
 
 from .. import selectors, services
@@ -21,6 +22,7 @@ from ..models import Response as ResponseModel
 from ..results import parse_result_filters, question_result_filters
 from .serializers import (
     CollectionPointSerializer,
+    CrosstabSerializer,
     EvidenceCreateSerializer,
     EvidenceSerializer,
     FindingFromQuestionSerializer,
@@ -209,6 +211,71 @@ class SurveyViewSet(
         return Response(
             ResultsSerializer(selectors.survey_results(survey, filters, questions=questions)).data
         )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "split_by",
+                OpenApiTypes.STR,
+                required=True,
+                description="Code of a single- or multiple-choice question, or collection_point.",
+            ),
+            OpenApiParameter(
+                "question",
+                OpenApiTypes.INT,
+                description="Only this choice or scale question (default: all of them but the splitting one).",
+            ),
+            OpenApiParameter("wave", OpenApiTypes.INT, description="Only this wave."),
+            OpenApiParameter("collection_point", OpenApiTypes.INT, description="Only this collection point."),
+            OpenApiParameter(
+                "segment_question", OpenApiTypes.INT, description="Question that defines the segment."
+            ),
+            OpenApiParameter(
+                "segment_choice", OpenApiTypes.INT, description="Only respondents who chose this option."
+            ),
+        ],
+        responses={
+            200: CrosstabSerializer,
+            400: OpenApiResponse(description="Unknown split or filter value"),
+        },
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def crosstab(self, request, pk=None):
+        """Results side by side: per choice or scale question, counts, column shares, mean and NPS for every
+        segment of the split (the options of a choice question, or the collection points); segments below the
+        minimum segment size are suppressed."""
+        from ..results import parse_split
+
+        survey = self.get_object()
+        questions = selectors.survey_questions(survey)
+        points = list(survey.collection_points.all())
+        errors: dict = {}
+        try:
+            filters = parse_result_filters(
+                survey,
+                request.query_params,
+                waves=list(survey.waves.all()),
+                points=points,
+                questions=questions,
+            )
+        except DjangoValidationError as error:
+            errors.update(error.message_dict)
+        try:
+            split_question, target = parse_split(request.query_params, questions=questions)
+        except DjangoValidationError as error:
+            errors.update(error.message_dict)
+        if errors:
+            raise as_drf_error(DjangoValidationError(errors))
+        crosstab = selectors.survey_crosstab(
+            survey,
+            split_question=split_question,
+            filters=filters,
+            questions=questions,
+            points=points,
+            targets=[target] if target is not None else None,
+        )
+        return Response(CrosstabSerializer(crosstab).data)
 
     @extend_schema(
         parameters=[
@@ -642,17 +709,41 @@ class FindingViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=EvidenceCreateSerializer, responses={201: EvidenceSerializer})
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        request={
+            "application/json": EvidenceCreateSerializer,
+            "multipart/form-data": EvidenceCreateSerializer,
+        },
+        responses={201: EvidenceSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def evidence(self, request, pk=None):
-        """Attach evidence: a link, or (kind survey_result) a question's current figures under filters."""
+        """Attach evidence: a link; a document (multipart upload); a workshop of the programme; or (kind
+        survey_result) a question's current figures under filters."""
         finding = self.get_object()
         require(request, EDIT, finding.programme)
         payload = EvidenceCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
-            if data["kind"] == "survey_result":
+            if data["kind"] == "workshop":
+                from programmes.models import Workshop
+
+                workshop = None
+                if data.get("workshop") is not None:
+                    workshop = Workshop.objects.filter(
+                        programme=finding.programme, pk=data["workshop"]
+                    ).first()
+                    if workshop is None:
+                        raise DjangoValidationError({"workshop": _("Unknown workshop of this programme.")})
+                evidence = services.evidence_add(
+                    finding=finding, kind="workshop", label=data["label"], url=data["url"], workshop=workshop
+                )
+            elif data.get("workshop") is not None:
+                raise DjangoValidationError(
+                    {"workshop": _("Only evidence of the kind “workshop” names a workshop.")}
+                )
+            elif data["kind"] == "survey_result":
                 question = (
                     Question.objects.filter(survey__programme=finding.programme, pk=data.get("question"))
                     .select_related("survey")
@@ -676,11 +767,51 @@ class FindingViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
                 )
             else:
                 evidence = services.evidence_add(
-                    finding=finding, kind=data["kind"], label=data["label"] or data["url"], url=data["url"]
+                    finding=finding,
+                    kind=data["kind"],
+                    label=data["label"],
+                    url=data["url"],
+                    document=data.get("document"),
                 )
         except DjangoValidationError as error:
             raise as_drf_error(error) from error
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="No such evidence document"),
+        },
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=rf"evidence/(?P<evidence_pk>{ID_REGEX})/document",
+        url_name="evidence-document",
+        filter_backends=[],
+    )
+    def evidence_document(self, request, pk=None, evidence_pk=None):
+        """Download an evidence document (every role in the finding's programme); always as an attachment."""
+        from django.http import FileResponse, Http404
+
+        from ..documents import content_type_for
+
+        finding = self.get_object()
+        evidence = finding.evidence.exclude(document="").filter(pk=int(evidence_pk)).first()
+        if evidence is None:
+            raise Http404
+        try:
+            handle = evidence.document.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        name = evidence.document_name or evidence.document.name.rsplit("/", 1)[-1]
+        response = FileResponse(
+            handle, as_attachment=True, filename=name, content_type=content_type_for(name)
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 # --- Public ------------------------------------------------------------------------------------------

@@ -35,6 +35,45 @@ document.addEventListener("DOMContentLoaded", () => {
       });
       return;
     }
+    if (data.kind === "grouped") {
+      // Split results: one bar per segment and answer. The legend names the segments; the colours are
+      // told apart by the legend and tooltip, and the table below the chart holds the same figures.
+      const palette = [bar, "#c75b12", "#2e7d32", "#7b1fa2", "#00838f", "#ad1457", "#5d4037", "#455a64"];
+      const datasets = data.datasets.map((set, index) => ({
+        label: set.label,
+        data: set.values,
+        counts: set.counts,
+        backgroundColor: palette[index % palette.length],
+      }));
+      const rows = data.labels.length * Math.max(1, datasets.length);
+      canvas.parentElement.style.height = `${data.horizontal ? Math.max(200, rows * 18 + 60) : 280}px`;
+      const valueAxis = data.horizontal ? "x" : "y";
+      const categoryAxis = data.horizontal ? "y" : "x";
+      new window.Chart(canvas, {
+        type: "bar",
+        data: { labels: data.labels, datasets },
+        options: {
+          locale: numbers.language,
+          indexAxis: categoryAxis,
+          maintainAspectRatio: false,
+          animation: false,
+          plugins: {
+            legend: { display: true, position: "bottom", labels: { color: text } },
+            tooltip: {
+              callbacks: {
+                label: (ctx) =>
+                  `${ctx.dataset.label}: ${numbers.percent(ctx.parsed[valueAxis])} (n = ${numbers.number(ctx.dataset.counts[ctx.dataIndex], 0)})`,
+              },
+            },
+          },
+          scales: {
+            [valueAxis]: { ticks: { color: text, callback: (value) => numbers.percent(value) }, beginAtZero: true },
+            [categoryAxis]: { ticks: { color: text } },
+          },
+        },
+      });
+      return;
+    }
     const height = data.horizontal ? Math.max(160, data.labels.length * 34) : 220;
     canvas.parentElement.style.height = `${height}px`;
     // The shares run along x when the bars lie horizontally (long answer labels), else along y.

@@ -5,6 +5,7 @@ Run on PostgreSQL, the way production runs::
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ekt make bench PYTEST_ARGS="-k evaluation"
 
 Reports the median time and the query count of the results selector, the results API and the results page,
+the split results (crosstab: selector, API and page),
 the time and peak Python memory of the CSV export, and submissions per second through the public API
 (in-process, without a web server; bench_public_submissions.py measures them through gunicorn). Targets (issue 3): results under 300 ms median; export in constant memory.
 """
@@ -107,6 +108,19 @@ def test_evaluation_benchmark(world):
         "programmes:evaluation:results", kwargs={**world.programme.url_kwargs, "survey": survey.pk}
     )
 
+    questions = selectors.survey_questions(survey)
+    transport = next(q for q in questions if q.code == "transport")
+    grade = next(q for q in questions if q.code == "grade_overall")
+    crosstab_url = reverse("api:survey-crosstab", kwargs={"pk": survey.pk})
+    split_url = reverse(
+        "programmes:evaluation:split", kwargs={**world.programme.url_kwargs, "survey": survey.pk}
+    )
+
+    def crosstab(split_question, **kwargs):
+        return selectors.survey_crosstab(
+            survey, split_question=split_question, questions=questions, points=[], **kwargs
+        )
+
     rows = [
         ("results selector", *timed(lambda: selectors.survey_results(survey))),
         (
@@ -116,6 +130,14 @@ def test_evaluation_benchmark(world):
         ("results API", *timed(lambda: lead.get(results_url))),
         ("results page", *timed(lambda: page_client.get(page_url))),
         ("wave comparison", *timed(lambda: selectors.wave_comparison(survey))),
+        ("crosstab, one question", *timed(lambda: crosstab(transport, targets=[grade]))),
+        ("crosstab, all questions", *timed(lambda: crosstab(transport))),
+        ("crosstab by point, all", *timed(lambda: crosstab(None))),
+        (
+            "crosstab API, one question",
+            *timed(lambda: lead.get(crosstab_url, {"split_by": "transport", "question": grade.pk})),
+        ),
+        ("split page, all questions", *timed(lambda: page_client.get(split_url, {"split_by": "transport"}))),
     ]
 
     tracemalloc.start()

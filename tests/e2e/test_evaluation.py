@@ -274,3 +274,94 @@ def test_visitor_whose_cookie_got_lost_keeps_the_answers_and_sends_again(new_pag
     visitor.locator("#survey-form button[type=submit]").click()
     visitor.wait_for_url("**/thanks/")
     assert Response.objects.count() == 1
+
+
+def test_split_results_texts_evidence_files_settings_and_guidance(page, settings, tmp_path):
+    """A lead splits the results by transport, reads the texts of one segment, attaches a document and a
+    workshop to a finding, lowers the minimum segment size and reads the guidance of the self-check."""
+    from evaluation.models import Evidence
+    from tests.evaluation.factories import make_survey
+    from tests.programmes.factories_workshops import WorkshopFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    organisation = OrganisationFactory(name="Musterstadt", slug="musterstadt")
+    programme = ProgrammeFactory(
+        organisation=organisation, title="Digitale Innenstadt", slug="digitale-innenstadt"
+    )
+    lead = MembershipFactory(programme=programme, role=Role.LEAD).user
+    survey = make_survey(programme)
+    for transport, grade, wish, count in [("car", 2, "Mehr Parkplätze", 6), ("bus", 4, "Busse am Abend", 5)]:
+        for _ in range(count):
+            services.response_submit(
+                survey=survey, answers={"transport": transport, "grade": grade, "wish": wish}
+            )
+    services.response_submit(survey=survey, answers={"transport": "foot", "grade": 1, "wish": "Bänke"})
+    workshop = WorkshopFactory(programme=programme, title="Werkstatt Einzelhandel")
+    sign_in(page, lead)
+    kwargs = {**programme.url_kwargs, "survey": survey.pk}
+
+    goto(page, reverse("programmes:evaluation:results", kwargs=kwargs))
+    page.locator("#threshold-note a").click()
+    page.wait_for_url("**/results/split/**")
+    page.select_option("#id_split_by", "transport")
+    page.locator("#split-form button[type=submit]").click()
+    page.wait_for_load_state()
+    grade = survey.questions.get(code="grade")
+    table = page.locator(f"#split-{grade.pk} table")
+    assert "2,00" in table.inner_text() and "4,00" in table.inner_text()  # mean grade by car and by bus
+    assert "ausgeblendet" in page.locator("#split-segments").inner_text()  # one on foot: hidden
+    legend = page.evaluate(
+        f"() => window.Chart.getChart(document.querySelector('#split-{grade.pk} canvas'))"
+        ".legend.legendItems.map((item) => item.text)"
+    )
+    assert legend == ["Auto", "Bus"]
+    check_a11y(page)
+
+    # the texts of the bus riders only; of the one walker: hidden
+    bus = survey.questions.get(code="transport").choices.get(code="bus")
+    foot = survey.questions.get(code="transport").choices.get(code="foot")
+    texts = reverse(
+        "programmes:evaluation:text_answers",
+        kwargs={**kwargs, "question": survey.questions.get(code="wish").pk},
+    )
+    goto(page, f"{texts}?segment_choice={bus.pk}")
+    assert page.locator("#text-answers li").count() == 5
+    assert "Busse am Abend" in page.locator("#text-answers").inner_text()
+    goto(page, f"{texts}?segment_choice={foot.pk}")
+    assert page.locator("#suppressed").is_visible() and "Bänke" not in page.content()
+
+    # a finding with a document and a workshop as evidence; the document downloads
+    goto(page, reverse("programmes:evaluation:finding_create", kwargs=programme.url_kwargs))
+    page.fill("#id_statement", "Busfahrende wünschen sich Busse am Abend")
+    page.set_input_files(
+        "#id_evidence_document",
+        files=[{"name": "Fahrplan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}],
+    )
+    page.select_option("#id_evidence_workshop", str(workshop.pk))
+    page.locator("main form .kern-btn--primary[type=submit]").click()
+    page.wait_for_url("**/findings/")
+    check_a11y(page)
+    assert Evidence.objects.filter(kind="document").get().document_name == "Fahrplan.pdf"
+    with page.expect_download() as download:
+        page.locator("#findings a[download]").click()
+    assert download.value.suggested_filename == "Fahrplan.pdf"
+    assert "Werkstatt Einzelhandel" in page.locator("#findings").inner_text()
+
+    # the lead lowers the minimum segment size: the walker's answer shows
+    goto(page, reverse("programmes:evaluation:settings", kwargs=programme.url_kwargs))
+    page.fill("#id_small_cell_threshold", "1")
+    page.locator("main form .kern-btn--primary[type=submit]").click()
+    page.wait_for_url(f"**{reverse('programmes:evaluation', kwargs=programme.url_kwargs)}")
+    assert "weniger als 1 Antwort" in page.locator("#programme-threshold").inner_text()
+    goto(page, f"{texts}?segment_choice={foot.pk}")
+    assert page.locator("#text-answers").inner_text().strip().startswith("Bänke")
+
+    # each level of the self-check is explained for its dimension
+    goto(page, reverse("programmes:evaluation:readiness", kwargs=programme.url_kwargs))
+    assert (
+        "Breitband und öffentliches WLAN" in page.locator("#id_level_infrastructure_3_guidance").inner_text()
+    )
+    assert (
+        "Finanzierung ist über mehrere Jahre geplant"
+        in page.locator("#id_level_funding_4_guidance").inner_text()
+    )

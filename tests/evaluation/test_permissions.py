@@ -69,6 +69,7 @@ def test_overview(client_as, setup):
     [
         ("survey_detail", "s"),
         ("results", "s"),
+        ("split", "s"),
         ("compare", "s"),
         ("survey_poster", "s"),
         ("survey_qr_svg", "s"),
@@ -99,6 +100,11 @@ def test_read_pages(client_as, setup, name, key):
 )
 def test_edit_pages(client_as, setup, name, key):
     check_matrix(client_as, url(name, setup[key]), EDIT_PAGE)
+
+
+def test_settings_page_is_for_leads(client_as, setup):
+    leads = {**EDIT_PAGE, "member": FORBIDDEN}
+    check_matrix(client_as, url("settings", setup["base"]), leads)
 
 
 def test_finding_edit_page(client_as, setup):

@@ -141,3 +141,56 @@ def test_readiness_page_query_count_is_fixed(client_as, world, count, django_ass
     with django_assert_max_num_queries(14):
         html = client.get(target).content.decode()
     assert html.count("<option value=") == count - 1
+
+
+def fieldset(html: str, dimension: str) -> str:
+    return html.split(f'id="dimension-{dimension}"', 1)[1].split("</fieldset>", 1)[0]
+
+
+def test_each_dimension_shows_its_own_guidance_beside_each_level(client_as, world):
+    from django.utils.html import escape
+
+    from evaluation.readiness import GUIDANCE
+
+    target = reverse("programmes:evaluation:readiness", kwargs=world.programme.url_kwargs)
+    html = client_as("member").get(target).content.decode()
+    texts = set()
+    for dimension in ReadinessDimension.values:
+        block = fieldset(html, dimension)
+        for level in range(5):
+            guidance = str(GUIDANCE[dimension][level])
+            texts.add(guidance)
+            # the guidance sits beside its level and describes its radio button
+            option = (
+                f'id="id_level_{dimension}_{level}" aria-describedby="id_level_{dimension}_{level}_guidance"'
+            )
+            assert option in block, (dimension, level)
+            assert f'id="id_level_{dimension}_{level}_guidance">{escape(guidance)}</p>' in block
+        # and no other dimension's guidance appears in this dimension
+        others = [
+            str(text) for other, levels in GUIDANCE.items() if other != dimension for text in levels.values()
+        ]
+        assert not any(escape(text) in block for text in others), dimension
+    assert len(texts) == 30  # every dimension and level has its own text
+
+
+def test_guidance_in_german(client_as, world):
+    from django.utils import translation
+
+    target = reverse("programmes:evaluation:readiness", kwargs=world.programme.url_kwargs)
+    with translation.override("de"):
+        html = client_as("member").get(target, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "2 – geplant" in fieldset(html, "funding")
+    assert "Investitions- und Betriebskosten sind geschätzt" in fieldset(html, "funding")
+    assert "Daten liegen verstreut in Fachbereichen und Systemen" in fieldset(html, "data")
+
+
+def test_a_missing_level_is_marked_at_its_dimension(client_as, world):
+    target = reverse("programmes:evaluation:readiness", kwargs=world.programme.url_kwargs)
+    data = {f"level_{d}": 2 for d in ReadinessDimension.values if d != "people"}
+    response = client_as("member").post(target, data)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="id_level_people_error"' in fieldset(html, "people")
+    assert 'id="id_level_people_error"' not in fieldset(html, "vision")
+    # the other answers stay chosen
+    assert 'value="2" id="id_level_vision_2" aria-describedby="id_level_vision_2_guidance" checked' in html
