@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from evaluation.models import Finding
 from programmes.models import Organisation, Programme
@@ -155,6 +156,8 @@ class Measure(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The evidence trail tells when the measure was shortlisted, selected, rejected, put into implementation.
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "vote_count"])
 
     class Meta:
         verbose_name = _("measure")

@@ -12,10 +12,10 @@ from tests.permissions import NOT_FOUND, OK, UNAUTHORIZED
 from tests.programmes.factories import ProgrammeFactory
 from tests.transformation.factories_dashboards import (
     PERSON,
+    PRIVATE_WORDS,
     acknowledge_money_warning,
     bulk_kpis,
     bulk_milestones,
-    PRIVATE_WORDS,
     known_dataset,
     risk_rule,
     seed_personal_data,
