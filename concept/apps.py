@@ -19,7 +19,7 @@ class ConceptConfig(AppConfig):
         from . import risks
 
         for key, rule in risks.RULES:
-            risk_registry.register(key, rule)
+            risk_registry.register(key, rule, thresholds=risks.THRESHOLDS.get(key, ()))
 
         from programmes.demo import register_demo_step
 

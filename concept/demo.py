@@ -27,19 +27,20 @@ TOUCHPOINTS = {
             "Öffnungszeiten veraltet",
             date(2025, 11, 3),
         ),
+        # nobody has recorded when these were last reviewed: the radar flags it
         ("Google-Unternehmensprofile", "online", "Händler*innen", 2, "uneinheitlich gepflegt", None),
     ],
     "anreise": [
-        ("Parkhausbeschilderung", "offline", "Tiefbauamt", 2, "zeigt keine freien Plätze", None),
+        ("Parkhausbeschilderung", "offline", "Tiefbauamt", 2, "zeigt keine freien Plätze", date(2026, 4, 15)),
         ("Busfahrplan-Auskunft", "online", "Verkehrsbetriebe", 4, "", date(2026, 10, 1)),
     ],
     "ankommen-orientierung": [
         ("Stadtplan-Tafel am Bahnhof", "offline", "Stadtmarketing", 2, "veraltet", date(2019, 5, 1))
     ],
-    "aufenthalt-erlebnis": [("Fußgängerzone", "offline", "Ordnungsamt", 2, "Sauberkeit", None)],
-    "einkauf-angebot": [("Schaufenster der Geschäfte", "offline", "Händler*innen", 3, "", None)],
-    "service": [("Tourist-Information", "offline", "Stadtmarketing", 4, "", None)],
-    "nachbereitung-teilen": [("Bewertungen auf Google", "online", "Händler*innen", 3, "", None)],
+    "aufenthalt-erlebnis": [("Fußgängerzone", "offline", "Ordnungsamt", 2, "Sauberkeit", date(2026, 8, 1))],
+    "einkauf-angebot": [("Schaufenster der Geschäfte", "offline", "Händler*innen", 3, "", date(2026, 7, 1))],
+    "service": [("Tourist-Information", "offline", "Stadtmarketing", 4, "", date(2026, 10, 5))],
+    "nachbereitung-teilen": [("Bewertungen auf Google", "online", "Händler*innen", 3, "", date(2026, 11, 2))],
 }
 
 # title, status, stage keys, finding statement prefix, impact, effort, one-off costs, reason

@@ -8,13 +8,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from evaluation.models import Finding
 from programmes.models import Organisation, Programme
 from programmes.reference import ACTION_FIELDS
 
 SCALE_1_5 = [MinValueValidator(1), MaxValueValidator(5)]
-STALE_AFTER_DAYS = 365
+STALE_AFTER_DAYS = 365  # the default; a lead sets it per programme (risk rule concept.stale_content)
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 # Defaults from DOMAIN.md; the key is what evaluation questions and findings may carry as journey_stage.
@@ -95,14 +96,15 @@ class Touchpoint(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_stale(self) -> bool:
-        """Content older than STALE_AFTER_DAYS: seed 000's "provider-oriented and not up to date" warning sign."""
+    def staleness(self, days: int = STALE_AFTER_DAYS, today=None) -> str:
+        """Seed 000's "provider-oriented and not up to date" warning sign: "never" (no update recorded),
+        "outdated" (last update more than ``days`` ago) or "" (fresh)."""
         from django.utils import timezone
 
         if self.last_content_update is None:
-            return False
-        return (timezone.localdate() - self.last_content_update).days > STALE_AFTER_DAYS
+            return "never"
+        today = today or timezone.localdate()
+        return "outdated" if (today - self.last_content_update).days > days else ""
 
 
 class Measure(models.Model):
@@ -154,6 +156,8 @@ class Measure(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The evidence trail tells when the measure was shortlisted, selected, rejected, put into implementation.
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "vote_count"])
 
     class Meta:
         verbose_name = _("measure")

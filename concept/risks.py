@@ -2,15 +2,17 @@
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from evaluation.models import Evidence
+from programmes.gates import Threshold
 from programmes.models import Phase
-from programmes.risks import RiskWarning
+from programmes.risks import RiskWarning, risk_registry
 
 from .models import STALE_AFTER_DAYS, Feasibility, Measure, Touchpoint
 
@@ -20,6 +22,23 @@ OPERATING_GAP = "concept.operating_gap"
 STALE_CONTENT = "concept.stale_content"
 
 CHOSEN = [Measure.Status.SELECTED, Measure.Status.IMPLEMENTATION]
+
+THRESHOLDS = {
+    STALE_CONTENT: [
+        Threshold(
+            "days",
+            gettext_lazy("Days after which a touchpoint's content counts as stale"),
+            default=STALE_AFTER_DAYS,
+            min_value=7,
+            max_value=3650,
+        )
+    ],
+}
+
+
+def stale_after_days(programme) -> int:
+    """The programme's staleness period for touchpoint content (default 365 days)."""
+    return risk_registry.threshold(programme, STALE_CONTENT, "days")
 
 
 def _url(programme, name: str, **kwargs) -> str:
@@ -116,29 +135,42 @@ def operating_gap_rule(programme):
 
 
 def stale_content_rule(programme):
-    """A touchpoint's content was last updated more than STALE_AFTER_DAYS ago."""
-    limit = timezone.localdate() - timedelta(days=STALE_AFTER_DAYS)
+    """A touchpoint's content was last updated more than the programme's staleness period ago, or never."""
+    days = stale_after_days(programme)
+    limit = timezone.localdate() - timedelta(days=days)
     rows = (
-        Touchpoint.objects.filter(stage__programme=programme, last_content_update__lt=limit)
+        Touchpoint.objects.filter(stage__programme=programme)
+        .filter(Q(last_content_update__lt=limit) | Q(last_content_update__isnull=True))
         .values("pk", "name", "owner", "last_content_update")
-        .order_by("last_content_update", "name")
+        .order_by(F("last_content_update").asc(nulls_first=True), "name", "pk")
     )
+    consequence = _("Stale, provider-oriented content drives visitors away.")
     for row in rows:
+        owner = row["owner"] or _("nobody named")
+        updated = row["last_content_update"]
+        if updated is None:
+            title = _("No content update recorded: “%(name)s”") % {"name": row["name"]}
+            fact = _("Nobody has recorded when the content was last checked or updated.")
+            advice = _("Check the content and enter the date of its last update.")
+            fingerprint = "updated:never"
+        else:
+            title = _("Content not updated: “%(name)s”") % {"name": row["name"]}
+            fact = _("Last content update on %(date)s, more than %(days)d days ago.") % {
+                "date": date_format(updated, "SHORT_DATE_FORMAT"),
+                "days": days,
+            }
+            advice = ""
+            fingerprint = f"updated:{updated.isoformat()}"
+        responsible = _("Owner: %(owner)s.") % {"owner": owner}
         yield RiskWarning(
             rule=STALE_CONTENT,
-            title=_("Content not updated: “%(name)s”") % {"name": row["name"]},
-            explanation=_(
-                "Last content update on %(date)s, more than %(days)d days ago (owner: %(owner)s). Stale, "
-                "provider-oriented content drives visitors away."
-            )
-            % {
-                "date": date_format(row["last_content_update"], "SHORT_DATE_FORMAT"),
-                "days": STALE_AFTER_DAYS,
-                "owner": row["owner"] or _("nobody named"),
-            },
+            title=title,
+            explanation=" ".join(str(part) for part in (fact, responsible, consequence, advice) if part),
+            # The owner is often a person: outside the team the warning names the touchpoint only.
+            public_explanation=" ".join(str(part) for part in (fact, consequence, advice) if part),
             url=_url(programme, "touchpoint_edit", pk=row["pk"]),
             subject=f"touchpoint:{row['pk']}",
-            fingerprint=f"updated:{row['last_content_update'].isoformat()}",
+            fingerprint=fingerprint,
         )
 
 

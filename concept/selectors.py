@@ -20,6 +20,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from evaluation.models import Evidence, Finding
 from programmes.models import Programme
@@ -37,6 +38,7 @@ from .models import (
     Touchpoint,
     Verdict,
 )
+from .risks import stale_after_days
 
 SCORE = ExpressionWrapper(F("impact") * (Value(6) - F("effort")), output_field=IntegerField())
 SORTS = {
@@ -136,6 +138,11 @@ def journey_map(programme: Programme) -> dict:
             unassigned.append(finding)
         else:
             columns[stage.pk].findings.append(finding)
+    days = stale_after_days(programme)
+    today = timezone.localdate()
+    for column in columns.values():
+        for touchpoint in column.touchpoints:
+            touchpoint.stale = touchpoint.staleness(days, today)
     column_list = list(columns.values())
     return {
         "columns": column_list,

@@ -1,10 +1,17 @@
-"""Gate criteria for leaving Evaluation, registered with the hub in EvaluationConfig.ready()."""
+"""Gate criteria for leaving Evaluation, registered with the hub in EvaluationConfig.ready().
 
-from django.db.models import Count
+From the second cycle on, the survey and findings criteria count only what the current cycle produced: waves
+that started on or after the day the cycle began (the T → E decision, ``programmes.cycles.cycle_started_at``),
+and findings with evidence added since then. The stakeholder map and the vision carry over from cycle to cycle.
+"""
+
+from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from programmes.cycles import cycle_started_at
 from programmes.gates import CriterionResult, Threshold, gate_registry
 from programmes.selectors import stakeholder_groups_covered
 
@@ -44,20 +51,22 @@ def _url(name: str, programme) -> str:
 
 
 def closed_wave_criterion(programme) -> CriterionResult:
-    """At least one closed survey wave reached its survey's response target."""
+    """At least one closed survey wave of the current cycle reached its survey's response target."""
     from .models import Wave
 
-    waves = (
-        Wave.objects.filter(survey__programme=programme, status=Wave.Status.CLOSED)
-        .annotate(n=Count("responses"))
-        .values("n", "survey__response_target")
-        .order_by("-n")
-    )
-    rows = list(waves)
+    waves = Wave.objects.filter(survey__programme=programme, status=Wave.Status.CLOSED)
+    started = cycle_started_at(programme)
+    if started is not None:
+        cycle_start = timezone.localtime(started).date()
+        waves = waves.filter(
+            Q(starts_on__gte=cycle_start) | Q(starts_on__isnull=True, ends_on__gte=cycle_start)
+        )
+    rows = list(waves.annotate(n=Count("responses")).values("n", "survey__response_target").order_by("-n"))
     fixed = gate_registry.threshold(programme, CLOSED_WAVE, "min_responses")
     for row in rows:
         row["target"] = fixed or row["survey__response_target"]
     met = any(row["n"] >= row["target"] for row in rows)
+    url = _url("programmes:evaluation", programme)
     if rows:
         best = rows[0]
         detail = ngettext(
@@ -68,6 +77,11 @@ def closed_wave_criterion(programme) -> CriterionResult:
             "n": best["n"],
             "target": best["target"],
         }
+    elif started is not None:
+        detail = _("no closed wave in cycle %(cycle)d yet: repeat a survey as a new wave") % {
+            "cycle": programme.cycle
+        }
+        url += "#repeat-surveys"
     else:
         detail = _("no closed wave yet")
     return CriterionResult(
@@ -75,18 +89,30 @@ def closed_wave_criterion(programme) -> CriterionResult:
         label=_("A closed survey wave with at least as many responses as its target"),
         met=met,
         detail=detail,
-        url=_url("programmes:evaluation", programme),
+        url=url,
     )
 
 
 def findings_criterion(programme) -> CriterionResult:
-    """At least three findings carry evidence."""
+    """At least three findings carry evidence (from the second cycle on: evidence added in this cycle)."""
     from .models import Finding
 
-    count = (
-        Finding.objects.filter(programme=programme, evidence__isnull=False).values("pk").distinct().count()
-    )
+    findings = Finding.objects.filter(programme=programme, evidence__isnull=False)
+    started = cycle_started_at(programme)
+    if started is not None:
+        findings = findings.filter(evidence__created_at__gte=started)
+    count = findings.values("pk").distinct().count()
     minimum = gate_registry.threshold(programme, FINDINGS, "min")
+    if started is None:
+        detail = ngettext("%(count)d finding with evidence", "%(count)d findings with evidence", count) % {
+            "count": count
+        }
+    else:
+        detail = ngettext(
+            "%(count)d finding with evidence added in cycle %(cycle)d",
+            "%(count)d findings with evidence added in cycle %(cycle)d",
+            count,
+        ) % {"count": count, "cycle": programme.cycle}
     return CriterionResult(
         key=FINDINGS,
         label=ngettext(
@@ -94,8 +120,7 @@ def findings_criterion(programme) -> CriterionResult:
         )
         % {"min": minimum},
         met=count >= minimum,
-        detail=ngettext("%(count)d finding with evidence", "%(count)d findings with evidence", count)
-        % {"count": count},
+        detail=detail,
         url=_url("programmes:evaluation:finding_list", programme),
     )
 

@@ -211,6 +211,35 @@ class GateSettingsForm(forms.Form):
         return values
 
 
+class RiskSettingsForm(forms.Form):
+    """The thresholds of the risk rules for this programme (e.g. after how many days content is stale)."""
+
+    def __init__(self, *args, programme, **kwargs):
+        from .risks import risk_registry
+
+        kwargs.setdefault("auto_id", "id_risk_%s")
+        super().__init__(*args, **kwargs)
+        self.thresholds = risk_registry.all_thresholds()
+        for key, threshold in self.thresholds:
+            self.fields[f"{key}__{threshold.name}"] = forms.IntegerField(
+                label=threshold.label,
+                min_value=threshold.min_value,
+                max_value=threshold.max_value,
+                initial=risk_registry.threshold(programme, key, threshold.name),
+                help_text=_("Default: %(default)d") % {"default": threshold.default},
+            )
+
+    @property
+    def has_thresholds(self) -> bool:
+        return bool(self.thresholds)
+
+    def service_values(self) -> dict[str, dict[str, int]]:
+        values: dict[str, dict[str, int]] = {}
+        for key, threshold in self.thresholds:
+            values.setdefault(key, {})[threshold.name] = self.cleaned_data[f"{key}__{threshold.name}"]
+        return values
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)

@@ -32,6 +32,16 @@ class CriterionResult:
 Criterion = Callable[["object"], CriterionResult]
 
 
+def threshold_in_force(programme, key: str, declared: "Threshold") -> int:
+    """The programme's stored value of a threshold (``Programme.gate_settings[key][name]``) if it is a whole
+    number within range, otherwise the declared default. Gate criteria and risk rules share this store."""
+    value = ((getattr(programme, "gate_settings", None) or {}).get(key) or {}).get(declared.name)
+    valid = isinstance(value, int) and not isinstance(value, bool)
+    if valid and declared.min_value <= value <= declared.max_value:
+        return value
+    return declared.default
+
+
 @dataclass(frozen=True)
 class Threshold:
     """A whole-number setting of a criterion (e.g. the minimum number of findings), editable per programme."""
@@ -74,11 +84,7 @@ class GateRegistry:
         declared = self.find_threshold(key, name)
         if declared is None:
             raise KeyError(f"{key} declares no threshold {name!r}")
-        value = ((getattr(programme, "gate_settings", None) or {}).get(key) or {}).get(name)
-        valid = isinstance(value, int) and not isinstance(value, bool)
-        if valid and declared.min_value <= value <= declared.max_value:
-            return value
-        return declared.default
+        return threshold_in_force(programme, key, declared)
 
     def criteria_for(self, phase: str) -> list[tuple[str, Criterion]]:
         return list(self._criteria.get(phase, {}).items())

@@ -16,10 +16,22 @@ a KPI's latest value). The acknowledgement keeps the fingerprint it was given fo
 computed (every page, the API, reports, and a nightly sweep), an acknowledgement lapses for good when its
 warning is gone (the problem cleared) or its fingerprint differs (the substance changed); when the warning
 fires again, it is open again. A lapsed acknowledgement stays as history on the open warning.
+
+Names of people stay inside the programme team. A rule whose title or explanation names a person (a
+stakeholder, the owner of a touchpoint) also gives ``public_title`` / ``public_explanation`` without the name
+(e.g. the stakeholder's group instead). ``RiskWarning.public()`` is what the stakeholder view, a shared link,
+the dashboard API and the reports show; the risk radar and the programme page show the full text.
+
+A rule may declare thresholds like a gate criterion (``programmes.gates.Threshold``); a lead changes them per
+programme on the radar page, and the rule reads the value in force with ``risk_registry.threshold(...)``. They
+are kept in the same per-programme store as the gate thresholds (``Programme.gate_settings``, keyed by the rule's
+key, which never equals a criterion's key).
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+
+from .gates import Threshold, threshold_in_force
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,8 @@ class RiskWarning:
     url: str = ""
     subject: str = ""
     fingerprint: str = ""  # the substance of the warning; a change reopens an acknowledged warning
+    public_title: str = ""  # the title without names of people (empty: the title names nobody)
+    public_explanation: str = ""  # the explanation without names of people (empty: it names nobody)
     acknowledgement: object | None = None  # a RiskAcknowledgement, filled in by ``risk_warnings``
     lapsed_acknowledgement: object | None = None  # an earlier acknowledgement that no longer covers it
 
@@ -49,6 +63,38 @@ class RiskWarning:
             "acknowledgement_note": getattr(ack, "note", ""),
         }
 
+    def public(self) -> "RiskWarning":
+        """The warning as shown outside the team (stakeholder view, shared link, reports): no names of people.
+
+        Title and explanation are the public ones; the acknowledgement (its note and author) is left out, only
+        the fact that it was acknowledged stays (``acknowledged``).
+        """
+        return replace(
+            self,
+            title=self.public_title or self.title,
+            explanation=self.public_explanation or self.explanation,
+            public_title="",
+            public_explanation="",
+            acknowledgement=ACKNOWLEDGED if self.acknowledgement is not None else None,
+            lapsed_acknowledgement=None,
+        )
+
+    def as_public_dict(self) -> dict:
+        """``as_dict`` of the public form, without the acknowledgement note."""
+        data = self.public().as_dict()
+        data.pop("acknowledgement_note")
+        return data
+
+
+@dataclass(frozen=True)
+class _Acknowledged:
+    """Stands in for the acknowledgement of a public warning: acknowledged, by nobody named, without a note."""
+
+    note: str = ""
+
+
+ACKNOWLEDGED = _Acknowledged()
+
 
 RiskRule = Callable[["object"], Iterable[RiskWarning]]
 
@@ -56,15 +102,32 @@ RiskRule = Callable[["object"], Iterable[RiskWarning]]
 @dataclass
 class RiskRegistry:
     _rules: dict[str, RiskRule] = field(default_factory=dict)
+    _thresholds: dict[str, tuple[Threshold, ...]] = field(default_factory=dict)
 
-    def register(self, key: str, rule: RiskRule) -> None:
+    def register(self, key: str, rule: RiskRule, *, thresholds: Iterable[Threshold] = ()) -> None:
         self._rules[key] = rule
+        self._thresholds[key] = tuple(thresholds)
 
     def unregister(self, key: str) -> None:
         self._rules.pop(key, None)
+        self._thresholds.pop(key, None)
 
     def keys(self) -> list[str]:
         return list(self._rules)
+
+    def all_thresholds(self) -> list[tuple[str, Threshold]]:
+        """(rule key, threshold) of every registered rule that declares thresholds."""
+        return [(key, t) for key in self._rules for t in self._thresholds.get(key, ())]
+
+    def find_threshold(self, key: str, name: str) -> Threshold | None:
+        return next((t for t in self._thresholds.get(key, ()) if t.name == name), None)
+
+    def threshold(self, programme, key: str, name: str) -> int:
+        """The value in force for the programme: its own setting if valid, otherwise the declared default."""
+        declared = self.find_threshold(key, name)
+        if declared is None:
+            raise KeyError(f"{key} declares no threshold {name!r}")
+        return threshold_in_force(programme, key, declared)
 
     def evaluate(self, programme) -> list[RiskWarning]:
         """Every warning of every registered rule, computed now, without acknowledgements."""

@@ -75,12 +75,29 @@ def programme_gate_settings_update(
     *, programme: Programme, values: Mapping[str, Mapping[str, int]]
 ) -> Programme:
     """Set thresholds of registered gate criteria for this programme; a value equal to its default is dropped."""
+    return _thresholds_update(programme, values, gate_registry.find_threshold)
+
+
+@transaction.atomic
+def programme_risk_settings_update(
+    *, programme: Programme, values: Mapping[str, Mapping[str, int]]
+) -> Programme:
+    """Set thresholds of registered risk rules (e.g. when content counts as stale) for this programme.
+
+    Stored beside the gate thresholds (``Programme.gate_settings``, keyed by the rule); a default is dropped.
+    """
+    from .risks import risk_registry
+
+    return _thresholds_update(programme, values, risk_registry.find_threshold)
+
+
+def _thresholds_update(programme: Programme, values, find_threshold) -> Programme:
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     settings_ = {key: dict(names) for key, names in (programme.gate_settings or {}).items()}
     errors: dict[str, list[str]] = {}
     for key, names in values.items():
         for name, value in names.items():
-            declared = gate_registry.find_threshold(key, name)
+            declared = find_threshold(key, name)
             field_name = f"{key}__{name}"
             if declared is None:
                 errors[field_name] = [_("Unknown threshold.")]

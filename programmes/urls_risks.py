@@ -10,4 +10,5 @@ patterns: list = [
     path("risks/", views_risks.RiskListView.as_view(), name="risks"),
     path("risks/acknowledge/", views_risks.RiskAcknowledgeView.as_view(), name="risk_acknowledge"),
     path("risks/unacknowledge/", views_risks.RiskUnacknowledgeView.as_view(), name="risk_unacknowledge"),
+    path("risks/settings/", views_risks.RiskSettingsView.as_view(), name="risk_settings"),
 ]

@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from .risks import risk_acknowledge, risk_unacknowledge, risk_warnings
+from . import services
+from .forms import RiskSettingsForm
+from .risks import risk_acknowledge, risk_registry, risk_unacknowledge, risk_warnings
+from .views import apply_validation_error
 from .views_base import ProgrammeMixin
 
 
@@ -33,13 +36,45 @@ class RiskListView(ProgrammeMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         warnings = risk_warnings(self.programme)
         open_warnings = [w for w in warnings if not w.acknowledged]
+        programme = self.programme
+        can_change = self.request.user.has_perm("programmes.change_programme", programme)
         context.update(
             open_warnings=open_warnings,
             acknowledged_warnings=[w for w in warnings if w.acknowledged],
             failed=kwargs.get("failed"),
             failed_form=kwargs.get("failed_form"),
+            rule_settings=[
+                {"threshold": t, "value": risk_registry.threshold(programme, key, t.name)}
+                for key, t in risk_registry.all_thresholds()
+            ],
+            settings_form=(kwargs.get("settings_form") or RiskSettingsForm(programme=programme))
+            if can_change
+            else None,
         )
         return context
+
+
+class RiskSettingsView(ProgrammeMixin, View):
+    """Leads (and organisation admins) set the thresholds of the risk rules for their programme."""
+
+    permission_required = "programmes.change_programme"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = RiskSettingsForm(request.POST, programme=self.programme)
+        if form.is_valid():
+            try:
+                services.programme_risk_settings_update(
+                    programme=self.programme, values=form.service_values()
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("Risk rule settings saved."))
+                return redirect("programmes:risks", **self.programme.url_kwargs)
+        view = RiskListView()
+        view.setup(request, *args, **kwargs)
+        return view.render_to_response(view.get_context_data(settings_form=form), status=400)
 
 
 class RiskAcknowledgeView(ProgrammeMixin, View):

@@ -174,9 +174,16 @@ def phase_track(programme: Programme) -> list[dict]:
     ]
 
 
-def programme_dashboard(programme: Programme, *, today: date | None = None) -> ProgrammeDashboard:
-    """Every figure of the programme dashboard (and the stakeholder view), as the data stands ``today``."""
+def programme_dashboard(
+    programme: Programme, *, today: date | None = None, public: bool = False
+) -> ProgrammeDashboard:
+    """Every figure of the programme dashboard (and the stakeholder view), as the data stands ``today``.
+
+    ``public`` for everything seen outside the programme team's own pages (the stakeholder view, a shared link,
+    the dashboard API): the risk warnings then name no people (``RiskWarning.public``).
+    """
     today = today or timezone.localdate()
+    warnings = risk_warnings(programme)
     return ProgrammeDashboard(
         programme=programme,
         today=today,
@@ -186,7 +193,7 @@ def programme_dashboard(programme: Programme, *, today: date | None = None) -> P
         milestones=milestone_progress(programme, today=today),
         quick_wins=quick_wins(programme),
         business_cases=business_case_totals(programme),
-        risks=risk_warnings(programme),
+        risks=[warning.public() for warning in warnings] if public else warnings,
     )
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.models import HistoricalRecords
 
 from concept.models import Measure
 from programmes.models import Programme
@@ -337,6 +338,7 @@ class Milestone(models.Model):
         related_name="dependants",
     )
     quick_win = models.BooleanField(_("quick win"), default=False)
+    history = HistoricalRecords()  # when each milestone was started, blocked, done (the evidence trail)
 
     class Meta:
         verbose_name = _("milestone")

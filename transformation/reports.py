@@ -10,6 +10,7 @@ claimed (committed) before its e-mail goes out and marked sent after, so a retry
 those not yet reached, even after a worker died between sending and marking.
 """
 
+import json
 import logging
 import re
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from django.utils.translation import gettext as _
 from concept.models import Measure
 from programmes.gates import gate_registry
 from programmes.models import Membership, Phase, PhaseTransition, Programme, Role
-from programmes.risks import risk_warnings
+from programmes.risks import risk_registry, risk_warnings
 
 from . import exporters, kpis, selectors, svgcharts
 from .models import KPI, Milestone, Report, ReportDelivery, ReportSchedule
@@ -470,10 +471,9 @@ def _milestone_figures(programme: Programme, period_start: date, period_end: dat
 
     def row(m: Milestone) -> dict:
         covered.add(m.measure_id)
-        return {
+        return {  # no owner: reports go to stakeholders and further addresses (no names of people)
             "title": m.title,
             "measure": m.measure.title,
-            "owner": m.owner,
             "due": _text(m.due),
             "status": m.status,
             "status_label": str(m.get_status_display()),
@@ -499,8 +499,7 @@ def _transition_row(t: PhaseTransition) -> dict:
         "to_phase": t.to_phase,
         "to_label": str(t.get_to_phase_display()),
         "cycle": t.cycle,
-        "decided_at": _text(t.decided_at),
-        "decided_by": str(t.decided_by) if t.decided_by else "",
+        "decided_at": _text(t.decided_at),  # not who decided: reports name no people
         "overridden": t.overridden,
         "rationale": t.rationale,
     }
@@ -520,7 +519,7 @@ def overrides_in_force(programme: Programme, *, until: datetime | None = None) -
     )
     if until is not None:
         overrides = overrides.filter(decided_at__lt=until)
-    return list(overrides.select_related("decided_by").order_by("decided_at", "id"))
+    return list(overrides.order_by("decided_at", "id"))
 
 
 def _gate_figures(programme: Programme, period_start: date, period_end: date) -> dict:
@@ -528,11 +527,9 @@ def _gate_figures(programme: Programme, period_start: date, period_end: date) ->
     tz = timezone.get_current_timezone()
     start = datetime.combine(period_start, datetime.min.time(), tzinfo=tz)
     end = datetime.combine(period_end + timedelta(days=1), datetime.min.time(), tzinfo=tz)
-    transitions = (
-        PhaseTransition.objects.filter(programme=programme, decided_at__gte=start, decided_at__lt=end)
-        .select_related("decided_by")
-        .order_by("decided_at", "id")
-    )
+    transitions = PhaseTransition.objects.filter(
+        programme=programme, decided_at__gte=start, decided_at__lt=end
+    ).order_by("decided_at", "id")
     return {
         "phase": programme.phase,
         "phase_label": str(programme.get_phase_display()),
@@ -587,13 +584,17 @@ MEASURE_SUBJECT = re.compile(r"^measure:(\d+)$")
 
 
 def _risk_figures(programme: Programme, covered: set[int]) -> list[dict]:
+    """The open warnings in their public form: a report goes beyond the team, so it names no people."""
     warnings = [w for w in risk_warnings(programme) if not w.acknowledged]
     for warning in warnings:
         match = MEASURE_SUBJECT.match(warning.subject)
         if match:
             covered.add(int(match.group(1)))
     return [
-        {key: (str(value) if not isinstance(value, bool) else value) for key, value in w.as_dict().items()}
+        {
+            key: (str(value) if not isinstance(value, bool) else value)
+            for key, value in w.as_public_dict().items()
+        }
         for w in warnings
     ]
 
@@ -778,6 +779,67 @@ def report_build(*, report: Report) -> Report:
             Measure.objects.filter(programme_id=locked.programme_id, pk__in=data["measure_ids"])
         )
     return locked
+
+
+# Rules whose warnings named people before warnings had a public form (reports built until then carry the names).
+RULES_THAT_NAMED_PEOPLE = {"programmes.unengaged_stakeholder", "concept.stale_content"}
+MILESTONE_ROWS = ("overdue", "due_in_period", "quick_wins")
+
+
+def _redacted_figures(data: dict, public_warnings: dict) -> dict:
+    """A copy of a stored report's figures without names of people (see ``report_redact_personal_data``)."""
+    data = json.loads(json.dumps(data))
+    for key in MILESTONE_ROWS:
+        for row in (data.get("milestones") or {}).get(key) or []:
+            row.pop("owner", None)
+    gate = data.get("gate") or {}
+    for row in [*(gate.get("transitions") or []), *(gate.get("overrides_in_force") or [])]:
+        row.pop("decided_by", None)
+    for row in data.get("risks") or []:
+        row.pop("acknowledgement_note", None)
+        if row.get("rule") not in RULES_THAT_NAMED_PEOPLE:
+            continue
+        current = public_warnings.get((row.get("rule"), row.get("subject")))
+        if current is not None:
+            row["title"], row["explanation"] = str(current.title), str(current.explanation)
+        else:  # the warning is gone: its people-free text cannot be rebuilt
+            row["title"] = _("Risk warning (details removed to protect personal data)")
+            row["explanation"] = _(
+                "This warning named a person; the name was removed from the archived report."
+            )
+    return data
+
+
+def report_redact_personal_data(*, report: Report, dry_run: bool = False) -> bool:
+    """Remove names of people from a report built before reports were kept free of them; True if it changed.
+
+    Drops milestone owners, the authors of phase decisions and acknowledgement notes from the stored figures,
+    replaces the warnings of rules that named people by their public form (or a neutral text when the warning
+    is gone), and renders HTML and PDF again from the redacted figures. Everything else stays as frozen; the
+    e-mails already sent cannot be recalled.
+    """
+    with transaction.atomic():
+        locked = Report.objects.select_for_update(of=("self",)).select_related("programme").get(pk=report.pk)
+        if not locked.data or not locked.html:
+            return False
+        with translation.override(locked.language):
+            public = {(w.rule, w.subject): w.public() for w in risk_registry.evaluate(locked.programme)}
+            data = _redacted_figures(locked.data, public)
+        if data == locked.data:
+            return False
+        if dry_run:
+            return True
+        data["redacted_at"] = _text(timezone.now())
+        html = report_html(data)
+        pdf = None
+        if exporters.pdf_available():
+            try:
+                pdf = exporters.html_to_pdf(html)
+            except Exception:  # the old PDF holds names: better none than that one
+                logger.exception("PDF of redacted report %s failed", locked.pk)
+        locked.data, locked.html, locked.pdf = data, html, pdf
+        locked.save(update_fields=["data", "html", "pdf"])
+    return True
 
 
 def report_recipients(report: Report) -> list[str]:

@@ -38,7 +38,7 @@ class StakeholderView(TMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            dashboard=programme_dashboard(self.programme),
+            dashboard=programme_dashboard(self.programme, public=True),
             back_url=self.t_url("dashboard"),
             **kwargs,
         )
@@ -113,6 +113,10 @@ def shared_dashboard(request, token: str):
         render(
             request,
             "transformation/dashboard/stakeholder.html",
-            {"programme": programme, "dashboard": programme_dashboard(programme), "shared": True},
+            {
+                "programme": programme,
+                "dashboard": programme_dashboard(programme, public=True),
+                "shared": True,
+            },
         )
     )

@@ -6,7 +6,9 @@ import pytest
 from django.utils import timezone, translation
 
 from concept import risks, services
+from concept.models import Touchpoint
 from evaluation import services as evaluation_services
+from programmes import services as programme_services
 from programmes.models import Phase, Programme
 
 
@@ -116,3 +118,40 @@ def test_concept_rules_run_a_fixed_number_of_queries(world, stages, django_asser
     for _key, rule in risks.RULES:
         with django_assert_max_num_queries(1):
             assert len(list(rule(world.programme))) == 30
+
+
+def test_a_touchpoint_never_updated_is_stale_and_the_explanation_says_so(world, stages):
+    services.touchpoint_create(stage=stages[0], name="Infotafel Markt", channel="offline", owner="Tiefbauamt")
+    with translation.override("en"):
+        (warning,) = risks.stale_content_rule(world.programme)
+        assert warning.title == "No content update recorded: “Infotafel Markt”"
+        assert "Nobody has recorded when the content was last checked or updated." in warning.explanation
+        assert "Owner: Tiefbauamt." in warning.explanation
+        assert "Tiefbauamt" not in warning.public().explanation  # outside the team: no owner
+    assert warning.fingerprint == "updated:never"
+
+    touchpoint = Touchpoint.objects.get()
+    services.touchpoint_update(touchpoint=touchpoint, last_content_update=timezone.localdate())
+    assert subjects(world.programme, risks.stale_content_rule) == []
+
+
+def test_the_staleness_period_is_set_per_programme(world, stages):
+    today = timezone.localdate()
+    tp = services.touchpoint_create(
+        stage=stages[0], name="Website", channel="online", last_content_update=today - timedelta(days=100)
+    )
+    assert subjects(world.programme, risks.stale_content_rule) == []
+    programme_services.programme_risk_settings_update(
+        programme=world.programme, values={risks.STALE_CONTENT: {"days": 90}}
+    )
+    world.programme.refresh_from_db()
+    with translation.override("en"):
+        (warning,) = risks.stale_content_rule(world.programme)
+        assert "more than 90 days ago" in warning.explanation
+    assert warning.subject == f"touchpoint:{tp.pk}"
+    # The other programme keeps the default.
+    other_stage = services.journey_ensure_defaults(programme=world.other_programme)[0]
+    services.touchpoint_create(
+        stage=other_stage, name="Website", channel="online", last_content_update=today - timedelta(days=100)
+    )
+    assert subjects(world.other_programme, risks.stale_content_rule) == []

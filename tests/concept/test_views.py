@@ -2,6 +2,7 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from concept import services
 from concept.models import JourneyStage, Measure
@@ -29,8 +30,21 @@ def test_stale_touchpoint_is_labelled(client_as, world, stages):
         stage=stages[0], name="Alte Website", channel="online", last_content_update=date(2020, 1, 1)
     )
     services.touchpoint_create(stage=stages[0], name="Neue Website", channel="online")
-    columns = client_as("member").get(k(world, "journey")).context["columns"]
-    assert [t.is_stale for t in columns[0].touchpoints] == [True, False]
+    services.touchpoint_create(
+        stage=stages[0], name="Frische Website", channel="online", last_content_update=timezone.localdate()
+    )
+    client = client_as("member")
+    client.cookies["django_language"] = "en"
+    response = client.get(k(world, "journey"), HTTP_ACCEPT_LANGUAGE="en")
+    columns = response.context["columns"]
+    assert [(t.name, t.stale) for t in columns[0].touchpoints] == [
+        ("Alte Website", "outdated"),
+        ("Frische Website", ""),
+        ("Neue Website", "never"),  # no update recorded: stale as well
+    ]
+    html = response.content.decode()
+    assert "stale: content from 01/01/2020" in html or "stale: content from 1/1/2020" in html
+    assert "stale: no content update recorded" in html
 
 
 def test_journey_map_first_visit_creates_stages_and_shows_gap(client_as, world, finding):

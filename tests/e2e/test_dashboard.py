@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from programmes.models import Role
 from tests.programmes.factories import MembershipFactory, OrganisationFactory, ProgrammeFactory
-from tests.transformation.factories_dashboards import PERSON, known_dataset
+from tests.transformation.factories_dashboards import PERSON, PRIVATE_WORDS, seed_personal_data
 from transformation import share_links
 
 from .conftest import check_a11y, goto, save_artifact
@@ -27,7 +27,7 @@ def setup():
     )
     stakeholder = MembershipFactory(programme=programme, role=Role.STAKEHOLDER).user
     lead = MembershipFactory(programme=programme, role=Role.LEAD).user
-    known_dataset(programme, timezone.localdate())
+    seed_personal_data(programme, lead, timezone.localdate())  # names wherever a programme keeps them
     return programme, stakeholder, lead
 
 
@@ -65,6 +65,8 @@ def test_stakeholder_opens_the_dashboard_and_the_printable_view(page, setup):
     save_artifact(page, "dashboard-stakeholder-view")
     assert page.locator("form").count() == 0
     assert PERSON not in page.content()
+    assert not [word for word in PRIVATE_WORDS if word in page.content()]
+    assert page.locator("#risk-list li").count() >= 3  # the warnings about people, in their public form
     page.emulate_media(media="print")
     assert not page.locator(".no-print").first.is_visible()
     assert page.locator("#kpi-table").is_visible()
@@ -91,6 +93,8 @@ def test_a_shared_link_opens_without_an_account(new_page, setup):
     assert visitor.locator(".kpi-tile").count() == 3
     assert visitor.locator("form").count() == 0
     assert PERSON not in visitor.content() and lead.email not in visitor.content()
+    assert not [word for word in PRIVATE_WORDS if word in visitor.content()]
+    assert "Gruppe: Politik" in visitor.locator("#risk-list").inner_text()
 
     link = programme.share_links.get()
     share_links.share_link_revoke(link=link)

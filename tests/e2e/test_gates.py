@@ -176,3 +176,56 @@ def test_the_thresholds_of_every_phase_are_set_on_one_accessible_page(page, setu
     page.wait_for_url("**/transition/")
     page.locator(".gate-thresholds summary").click()
     assert page.locator('input[name="konzeption.financing__max_gap"]').input_value() == "5000"
+
+
+def test_in_the_next_cycle_the_lead_repeats_a_survey_from_the_programme_page(page, setup):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from evaluation.models import Wave
+    from programmes import services as programme_services
+    from tests.evaluation.factories import make_survey
+
+    programme, lead, _measure = setup
+    survey = make_survey(programme, title="Besucherbefragung 2026")
+    evaluation_services.survey_close(survey=survey)
+    Wave.objects.filter(survey=survey).update(starts_on=timezone.localdate() - timedelta(days=200))
+    for _step in range(2):  # K → T → E: cycle 2
+        programme_services.programme_transition(
+            programme=programme, user=lead, rationale="weiter", override=True
+        )
+    sign_in(page, lead)
+
+    goto(page, programme.get_absolute_url())
+    assert page.locator("#next-cycle").count() == 1
+    check_a11y(page)
+    page.locator("#repeat-surveys-link").click()
+    page.wait_for_url("**/evaluation/#repeat-surveys")
+    offer = page.locator("#repeat-surveys li", has_text="Besucherbefragung 2026")
+    offer.get_by_role("button").click()
+    page.wait_for_load_state()
+    assert survey.waves.filter(number=2, status=Wave.Status.OPEN).exists()
+    assert "Zyklus 2" in page.locator("#waves").inner_text()
+    check_a11y(page)
+
+    goto(page, reverse("programmes:transition", kwargs=programme.url_kwargs))
+    assert "Zyklus 2" in criterion(page, "abgeschlossene Befragungswelle").inner_text()
+
+
+def test_a_lead_sets_when_content_counts_as_stale_on_the_radar_page(page, setup):
+    programme, lead, _measure = setup
+    sign_in(page, lead)
+    goto(page, reverse("programmes:risks", kwargs=programme.url_kwargs))
+    field = page.locator('input[name="concept.stale_content__days"]')
+    assert field.input_value() == "365"
+    field.fill("2")
+    page.locator("#risk-settings").get_by_role("button").click()
+    page.wait_for_load_state()
+    assert page.locator("#risk-settings .kern-error").count() == 1
+    check_a11y(page)
+    page.locator('input[name="concept.stale_content__days"]').fill("180")
+    page.locator("#risk-settings").get_by_role("button").click()
+    page.wait_for_url("**/risks/")
+    assert page.locator('input[name="concept.stale_content__days"]').input_value() == "180"
+    check_a11y(page)

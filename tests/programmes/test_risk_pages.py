@@ -191,3 +191,84 @@ def test_programme_page_query_count_holds_for_few_and_many_risks(
         response = client.get(world.programme.get_absolute_url())
     assert response.status_code == OK
     assert len(response.context["open_risks"]) >= 2 * count
+
+
+# --- Settings of the rules (the staleness period of touchpoint content) ---------------------------------------
+
+STALE_DAYS = "concept.stale_content__days"
+
+
+def stale_touchpoint(programme, days_ago):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from concept import services as concept_services
+
+    stage = concept_services.journey_ensure_defaults(programme=programme)[0]
+    return concept_services.touchpoint_create(
+        stage=stage,
+        name="Innenstadt-Website",
+        channel="online",
+        last_content_update=timezone.localdate() - timedelta(days=days_ago),
+    )
+
+
+def stale_subjects(programme):
+    return [w.subject for w in risk_warnings(programme) if w.rule == "concept.stale_content"]
+
+
+@pytest.mark.parametrize("role", ["lead", "org_admin"])
+def test_a_lead_sets_the_staleness_period_on_the_radar_page(client_as, world, role):
+    touchpoint = stale_touchpoint(world.programme, days_ago=200)
+    assert stale_subjects(world.programme) == []  # 200 days: fresh under the default of 365
+    page = client_as(role).get(url("risks", world.programme)).content.decode()
+    assert f'action="{url("risk_settings", world.programme)}"' in page and 'value="365"' in page
+
+    response = client_as(role).post(url("risk_settings", world.programme), {STALE_DAYS: "180"})
+    assert response.status_code == HTTPStatus.FOUND
+    world.programme.refresh_from_db()
+    assert world.programme.gate_settings == {"concept.stale_content": {"days": 180}}
+    assert stale_subjects(world.programme) == [f"touchpoint:{touchpoint.pk}"]
+    warning = next(w for w in risk_warnings(world.programme) if w.rule == "concept.stale_content")
+    assert "180" in warning.explanation
+
+    client_as(role).post(url("risk_settings", world.programme), {STALE_DAYS: "365"})  # back to the default
+    world.programme.refresh_from_db()
+    assert world.programme.gate_settings == {} and stale_subjects(world.programme) == []
+
+
+@pytest.mark.parametrize("value", ["3", "99999", "viele", ""])
+def test_a_bad_staleness_period_is_a_field_error_and_saves_nothing(client_as, world, value):
+    client = client_as("lead")
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        url("risk_settings", world.programme), {STALE_DAYS: value}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.context["settings_form"].errors[STALE_DAYS]
+    world.programme.refresh_from_db()
+    assert world.programme.gate_settings == {}
+
+
+def test_members_and_stakeholders_read_the_period_but_cannot_change_it(client_as, world):
+    for role in ("member", "stakeholder"):
+        page = client_as(role).get(url("risks", world.programme)).content.decode()
+        assert 'id="risk-settings-values"' in page and url("risk_settings", world.programme) not in page
+        response = client_as(role).post(url("risk_settings", world.programme), {STALE_DAYS: "30"})
+        assert response.status_code == FORBIDDEN
+    world.programme.refresh_from_db()
+    assert world.programme.gate_settings == {}
+
+
+def test_the_service_refuses_unknown_rules_and_non_numbers(world):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.programme_risk_settings_update(
+            programme=world.programme,
+            values={"concept.stale_content": {"days": "30"}, "nonsense.rule": {"days": 30}},
+        )
+    assert set(error.value.message_dict) == {STALE_DAYS, "nonsense.rule__days"}
+    world.programme.refresh_from_db()
+    assert world.programme.gate_settings == {}

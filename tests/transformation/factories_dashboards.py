@@ -161,3 +161,82 @@ def bulk_milestones(programme, count: int, *, today: date) -> None:
         )
         for index in range(count)
     )
+
+
+# Names of people seeded in every place a programme keeps one; none may leave the team (shared link, stakeholder
+# view, dashboard API, reports and their e-mails). Surnames only, so an escaped first name cannot hide a leak.
+STAKEHOLDER_PERSON = "Bürgermeisterin Dr. Sabine Krämer"
+STAKEHOLDER_EMAIL = "sabine.kraemer@musterstadt.example"
+TOUCHPOINT_OWNER = "Jürgen Weißhaupt"
+UNREVIEWED_TOUCHPOINT_OWNER = "Hanna Vogelsang"
+MEASURE_OWNER = "Dieter Sonnenschein"
+LEAD_NAME = "Lothar Leitmann"
+FACILITATOR = "Frieda Moderatorin-Kleist"
+GUEST = "Gisela Gastfreund"
+PRIVATE_WORDS = [
+    "Krämer",
+    STAKEHOLDER_EMAIL,
+    "Weißhaupt",
+    "Vogelsang",
+    "Mustermann",  # PERSON: KPI owner, milestone owners, acknowledgement note
+    "Sonnenschein",
+    "Leitmann",
+    "Kleist",
+    "Gastfreund",
+]
+
+
+def seed_personal_data(programme, lead, today: date) -> None:
+    """known_dataset plus a name wherever the programme keeps one, with the real risk rules firing on them:
+
+    an influential stakeholder never engaged (name and e-mail), a stale touchpoint and a never-reviewed one
+    (owners named), KPI and milestone owners, a measure owner, a workshop with facilitator and guest, a gate
+    override by a lead with a name, and an acknowledgement (by that lead) whose note names a person.
+    """
+    from concept import services as concept_services
+    from programmes import services as programme_services
+    from programmes.models import Workshop, WorkshopParticipant
+    from programmes.risks import risk_acknowledge, risk_warnings
+    from tests.programmes.factories import UserFactory
+
+    known_dataset(programme, today)
+    lead.name = LEAD_NAME
+    lead.save(update_fields=["name"])
+    programme_services.stakeholder_create(
+        programme=programme,
+        name=STAKEHOLDER_PERSON,
+        group="politics",
+        contact=STAKEHOLDER_EMAIL,
+        influence=5,
+        interest=4,
+    )
+    stage = concept_services.journey_ensure_defaults(programme=programme)[0]
+    concept_services.touchpoint_create(
+        stage=stage,
+        name="Innenstadt-Website",
+        channel="online",
+        owner=TOUCHPOINT_OWNER,
+        last_content_update=today - timedelta(days=400),
+    )
+    concept_services.touchpoint_create(
+        stage=stage, name="Infotafel Markt", channel="offline", owner=UNREVIEWED_TOUCHPOINT_OWNER
+    )
+    Measure.objects.filter(programme=programme).update(
+        owner=UserFactory(name=MEASURE_OWNER, email="dieter@example.org")
+    )
+    workshop = Workshop.objects.create(
+        programme=programme,
+        title="Journey-Walk",
+        starts_at=timezone.now() - timedelta(days=3),
+        ends_at=timezone.now() - timedelta(days=3) + timedelta(hours=2),
+        facilitator=FACILITATOR,
+        created_by=lead,
+    )
+    WorkshopParticipant.objects.create(workshop=workshop, name=GUEST, email="gisela@example.org")
+    programme_services.programme_transition(
+        programme=programme, user=lead, rationale="Ratsbeschluss vom März", override=True
+    )
+    stale = next(w for w in risk_warnings(programme) if w.rule == "concept.stale_content")
+    risk_acknowledge(
+        programme=programme, rule=stale.rule, subject=stale.subject, note=f"{PERSON} kümmert sich", user=lead
+    )

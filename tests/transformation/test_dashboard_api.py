@@ -1,5 +1,6 @@
 """API: the programme dashboard figures and the portfolio, with permissions and fixed query counts."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -11,11 +12,13 @@ from tests.permissions import NOT_FOUND, OK, UNAUTHORIZED
 from tests.programmes.factories import ProgrammeFactory
 from tests.transformation.factories_dashboards import (
     PERSON,
+    PRIVATE_WORDS,
     acknowledge_money_warning,
     bulk_kpis,
     bulk_milestones,
     known_dataset,
     risk_rule,
+    seed_personal_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +93,16 @@ def test_dashboard_api_figures(api_as, world, known):
 def test_dashboard_api_holds_no_personal_data(api_as, world, known):
     text = api_as("stakeholder").get(dashboard_url(world.programme)).content.decode()
     assert PERSON not in text and world.user("lead").email not in text
+
+
+def test_dashboard_api_names_nobody_in_the_warnings_of_the_installed_rules(api_as, world):
+    seed_personal_data(world.programme, world.user("lead"), timezone.localdate())
+    for role in ("stakeholder", "lead"):
+        data = api_as(role).get(dashboard_url(world.programme)).json()
+        text = json.dumps(data, ensure_ascii=False)
+        assert "programmes.unengaged_stakeholder" in text and "Infotafel Markt" in text
+        assert not [word for word in PRIVATE_WORDS if word in text], role
+        assert all("acknowledgement_note" not in risk for risk in data["risks"])
 
 
 @pytest.mark.parametrize("n", [1, 50])

@@ -14,11 +14,13 @@ from tests.permissions import FORBIDDEN, NOT_FOUND, OK, REDIRECT, check_matrix
 from tests.programmes.factories import ProgrammeFactory
 from tests.transformation.factories_dashboards import (
     PERSON,
+    PRIVATE_WORDS,
     acknowledge_money_warning,
     bulk_kpis,
     bulk_milestones,
     known_dataset,
     risk_rule,
+    seed_personal_data,
 )
 from transformation import dashboards, share_links
 from transformation.models import ShareLink
@@ -258,17 +260,45 @@ def test_a_valid_link_shows_the_stakeholder_view_without_login(client, world, kn
     assert link.last_used_at is not None
 
 
-def test_a_shared_page_holds_no_personal_data_and_no_edit(client, world, known):
+@pytest.fixture
+def people(world):
+    """A name wherever the programme keeps one, with the installed risk rules firing on them."""
+    seed_personal_data(world.programme, world.user("lead"), timezone.localdate())
+
+
+def assert_names_nobody(text):
+    leaked = [word for word in PRIVATE_WORDS if word in text]
+    assert not leaked, f"personal data leaked: {leaked}"
+
+
+def test_a_shared_page_holds_no_personal_data_and_no_edit(client, world, people):
     _link, token = make_link(world)
     html = client.get(reverse("share:dashboard", kwargs={"token": token})).text
 
-    assert PERSON not in html
+    # The warnings about the people are there, in their public form.
+    assert "Einflussreicher Stakeholder nie eingebunden (Gruppe: Politik)" in html
+    assert "Innenstadt-Website" in html and "Infotafel Markt" in html  # the touchpoints, not their owners
+    assert_names_nobody(html)
     for role in ("stakeholder", "member", "lead", "org_admin"):
         user = world.user(role)
         assert user.email not in html and (not user.name or user.name not in html)
     assert "<form" not in html and "csrf" not in html.lower()
     assert "/p/" not in html  # no links into the programme's pages
     assert "kümmert sich" not in html  # acknowledgement notes stay inside
+
+
+def test_the_signed_in_stakeholder_view_names_nobody_either(client_as, world, people):
+    html = client_as("stakeholder").get(t_url(world, "stakeholder_view")).text
+    assert "Innenstadt-Website" in html
+    assert_names_nobody(html)
+
+
+def test_the_team_still_reads_the_full_warnings_on_its_own_pages(client_as, world, people):
+    for role in ("stakeholder", "member", "lead"):
+        dashboard = client_as(role).get(t_url(world, "dashboard")).text
+        radar = client_as(role).get(reverse("programmes:risks", kwargs=world.programme.url_kwargs)).text
+        for page in (dashboard, radar):
+            assert "Krämer" in page and "Vogelsang" in page, role
 
 
 @pytest.mark.parametrize("state", ["expired", "revoked", "unknown"])

@@ -1,5 +1,6 @@
 """Recurring KPI reports: periods, what is due, idempotent dispatch/build/send, the frozen snapshot."""
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
@@ -13,6 +14,7 @@ from django.utils import timezone
 from programmes import services as programme_services
 from programmes.models import Role
 from tests.programmes.factories import MembershipFactory
+from tests.transformation.factories_dashboards import PRIVATE_WORDS, seed_personal_data
 from tests.transformation.factories_kpis import KPIFactory, MeasurementFactory
 from tests.transformation.factories_reports import ReportScheduleFactory
 from transformation import reports
@@ -376,6 +378,35 @@ def test_the_report_mail_has_html_text_and_the_pdf(world, team, django_capture_o
         assert bytes(report.pdf).startswith(b"%PDF")
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_a_report_and_its_emails_name_nobody(world, team, language):
+    """Reports go to stakeholders and further addresses: no names of people, in the snapshot or the e-mail."""
+    today = timezone.localdate()
+    seed_personal_data(world.programme, world.user("lead"), today)
+    schedule = team[0]
+    schedule.language = language
+    schedule.save(update_fields=["language"])
+    report = build(schedule, today.replace(day=1), today)
+    reports.report_send(report=report)
+
+    assert "rat@musterstadt.example" in [address for message in mail.outbox for address in message.to]
+    texts = {"html": report.html, "data": json.dumps(report.data, ensure_ascii=False)}
+    for message in mail.outbox:
+        texts.update(subject=message.subject, body=message.body, alternative=message.alternatives[0][0])
+    # The report still holds the warnings about people (public form) and the override with its reason.
+    assert "Infotafel Markt" in report.html and "Ratsbeschluss vom März" in report.html
+    assert {r["rule"] for r in report.data["risks"]} >= {
+        "programmes.unengaged_stakeholder",
+        "concept.stale_content",
+    }
+    for where, text in texts.items():
+        leaked = [word for word in PRIVATE_WORDS if word in text]
+        assert not leaked, f"{where}: {leaked}"
+        for role in ("stakeholder", "member", "lead"):
+            assert world.user(role).name not in text, (where, role)
+
+
 # --- Recipients and schedules ----------------------------------------------------------------------------------
 
 
@@ -673,3 +704,114 @@ def test_a_refused_address_is_retried_alone_and_the_others_get_one_email(
     assert [m.to for m in mail.outbox[len(reached) :]] == [[stakeholder]]
     report.refresh_from_db()
     assert report.status == Report.Status.SENT and set(statuses(report).values()) == {"sent"}
+
+
+# --- Reports built before they were kept free of names ----------------------------------------------------------
+
+
+def old_style_report(world, schedule, stakeholder, overdue_owner="Erika Mustermann"):
+    """A report as built before: milestone owner, decision author and the stakeholder's name in a warning."""
+    data = {
+        "version": 1,
+        "title": "Bericht März",
+        "language": "de",
+        "programme": {"title": world.programme.title, "organisation": "Musterstadt", "phase_label": "Evaluation"},
+        "sections": ["milestones", "gate", "risks"],
+        "period_start": "2026-03-01",
+        "period_end": "2026-03-31",
+        "generated_at": "2026-04-01T03:00:00+02:00",
+        "milestones": {
+            "total": 1,
+            "by_status": [],
+            "overdue": [
+                {"title": "Ausschreibung", "measure": "Parkleitsystem", "owner": overdue_owner, "due": "2026-03-20",
+                 "status": "planned", "status_label": "geplant"}
+            ],
+            "due_in_period": [],
+            "quick_wins": [],
+        },
+        "gate": {
+            "phase": "evaluation", "phase_label": "Evaluation", "cycle": 1, "criteria": [], "met": 0, "total": 0,
+            "transitions": [
+                {"from_label": "Evaluation", "to_label": "Konzeption", "decided_at": "2026-03-10T10:00:00+01:00",
+                 "decided_by": "Lothar Leitmann", "overridden": True, "rationale": "Ratsbeschluss"}
+            ],
+            "overrides_in_force": [],
+        },
+        "risks": [
+            {"rule": "programmes.unengaged_stakeholder", "subject": f"stakeholder:{stakeholder.pk}",
+             "title": f"Einflussreiche Stakeholder nie angesprochen: {stakeholder.name}", "explanation": "Einfluss 5",
+             "url": "", "acknowledged": False, "acknowledgement_note": ""},
+            {"rule": "programmes.unengaged_stakeholder", "subject": "stakeholder:999999",
+             "title": "Einflussreiche Stakeholder nie angesprochen: Egon Vergessen", "explanation": "Einfluss 4",
+             "url": "", "acknowledged": False, "acknowledgement_note": ""},
+            {"rule": "transformation.running_costs", "subject": "case:1", "title": "Betriebskosten fehlen",
+             "explanation": "Version 1", "url": "", "acknowledged": False, "acknowledgement_note": ""},
+        ],
+        "measure_ids": [],
+    }  # fmt: skip
+    return Report.objects.create(
+        programme=world.programme,
+        schedule=schedule,
+        title="Bericht März",
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
+        status=Report.Status.SENT,
+        data=data,
+        # as the templates of then rendered it, with the owner column and the author of the decision
+        html=reports.report_html(data).replace(
+            "</body>", f"<td>{overdue_owner}</td> · Lothar Leitmann</body>"
+        ),
+    )
+
+
+@pytest.mark.django_db
+def test_the_redact_command_removes_names_from_reports_built_before(world, team):
+    from django.core.management import call_command
+
+    mayor = programme_services.stakeholder_create(
+        programme=world.programme, name="Dr. Sabine Krämer", group="politics", influence=5, interest=4
+    )
+    report = old_style_report(world, team[0], mayor)
+    untouched = Report.objects.create(
+        programme=world.other_programme,
+        title="Anderes",
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 3, 31),
+        status=Report.Status.SENT,
+        data={**report.data, "title": "Anderes"},
+        html=report.html,
+    )
+    names = ["Krämer", "Mustermann", "Leitmann", "Egon Vergessen"]
+    assert all(name in report.html for name in names)
+
+    call_command("redact_report_snapshots", "--dry-run", "--programme", world.programme.pk)
+    report.refresh_from_db()
+    assert "Krämer" in report.html  # a dry run changes nothing
+
+    call_command("redact_report_snapshots", "--programme", world.programme.pk)
+    report.refresh_from_db()
+    stored = json.dumps(report.data, ensure_ascii=False)
+    assert not [name for name in names if name in report.html or name in stored]
+    risks = {row["subject"]: row for row in report.data["risks"]}
+    assert "Politik" in risks[f"stakeholder:{mayor.pk}"]["title"]  # the public form of the current warning
+    assert "entfernt" in risks["stakeholder:999999"]["title"]  # gone since: a neutral text
+    assert risks["case:1"]["title"] == "Betriebskosten fehlen"  # names nobody: left as it was
+    assert "Ratsbeschluss" in report.html and "Ausschreibung" in report.html
+    assert "Namen von Personen entfernt" in report.html
+    assert report.pdf is None or bytes(report.pdf).startswith(b"%PDF")
+    untouched.refresh_from_db()
+    assert "Krämer" in untouched.html  # only the programme asked for
+
+    html = report.html
+    assert reports.report_redact_personal_data(report=report) is False  # a second run finds nothing to do
+    report.refresh_from_db()
+    assert report.html == html
+
+
+@pytest.mark.django_db
+def test_the_redact_command_refuses_an_unknown_programme():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("redact_report_snapshots", "--programme", 987654)

@@ -131,10 +131,76 @@ def test_trail_query_count_holds_for_one_and_many_rows(
     client_as, world, measure, n, django_assert_max_num_queries
 ):
     build_story(world, measure, n)
+    for i in range(n):  # many history rows: the measure and every milestone change again and again
+        concept_services.measure_update(measure=measure, description=f"Fassung {i}")
+    for milestone in measure.milestones.all():
+        for status in ["in_progress"] if n == 1 else ["in_progress", "blocked", "in_progress", "done"]:
+            services.milestone_update(milestone=milestone, status=status)
     client = client_as("lead")
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(24):
         response = client.get(t("measure_trail", world.programme, measure=measure.pk))
     assert response.status_code == OK
+    assert response.content.decode().count('class="trail-status-change"') >= n
+
+
+def set_history_dates(model, pk, *days):
+    """Date the history records of one object (oldest first) on the given days of 2026."""
+    records = list(model.history.filter(id=pk).order_by("history_date", "history_id"))
+    assert len(records) == len(days)
+    for record, day in zip(records, days, strict=True):
+        model.history.filter(history_id=record.history_id).update(
+            history_date=timezone.make_aware(timezone.datetime(2026, *day, 10, 0))
+        )
+
+
+def test_the_trail_shows_when_the_measure_and_its_milestones_changed_status(client_as, world):
+    from concept.models import Measure
+    from transformation.models import Milestone
+
+    finding = evaluation_services.finding_create(programme=world.programme, statement="Kein Parkplatz")
+    measure = concept_services.measure_create(
+        programme=world.programme, title="Parkleitsystem", findings=[finding]
+    )
+    concept_services.measure_shortlist(measure=measure)
+    concept_services.measure_update(measure=measure, description="Ohne Statuswechsel")  # not a status change
+    concept_services.measure_select(measure=measure)
+    concept_services.measure_start_implementation(measure=measure)
+    set_history_dates(Measure, measure.pk, (1, 5), (2, 10), (2, 11), (3, 15), (4, 20))
+    milestone = services.milestone_create(
+        measure=measure, title="Sensoren montiert", start=date(2026, 4, 20), due=date(2026, 6, 30)
+    )
+    services.milestone_update(milestone=milestone, status="in_progress")
+    services.milestone_update(milestone=milestone, status="done")
+    set_history_dates(Milestone, milestone.pk, (4, 20), (5, 2), (6, 28))
+
+    page = (
+        client_as("stakeholder").get(t("measure_trail", world.programme, measure=measure.pk)).content.decode()
+    )
+    history = page[page.index('id="measure-status-history"') : page.index('id="trail-priority"')]
+    steps = [
+        "05.01.2026",
+        "Idee",
+        "10.02.2026",
+        "in der engeren Wahl",
+        "15.03.2026",
+        "ausgewählt",
+        "20.04.2026",
+    ]
+    positions = [history.index(step) for step in steps]
+    assert positions == sorted(positions)
+    assert "11.02.2026" not in history  # the description changed, not the status
+    assert history.count("data-status=") == 4
+    assert "älter als ihr Änderungsverlauf" not in page
+    line = page[page.index(f'data-milestone="{milestone.pk}"') :].split("</li>")[0]
+    assert "in Arbeit am 02.05.2026" in line and "erledigt am 28.06.2026" in line
+
+
+def test_a_measure_older_than_its_history_says_so(client_as, world, measure):
+    from concept.models import Measure
+
+    Measure.history.filter(id=measure.pk).order_by("history_date").first().delete()  # as if created before
+    page = client_as("lead").get(t("measure_trail", world.programme, measure=measure.pk)).content.decode()
+    assert "älter als ihr Änderungsverlauf" in page
 
 
 def test_measure_detail_and_plan_link_to_the_trail(client_as, world, measure):

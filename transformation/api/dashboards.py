@@ -183,10 +183,7 @@ def dashboard_data(dashboard: ProgrammeDashboard) -> dict:
         },
         "quick_wins": [_milestone(m, today) for m in dashboard.quick_wins],
         "business_cases": vars(dashboard.business_cases),
-        "risks": [
-            {key: value for key, value in warning.as_dict().items() if key != "acknowledgement_note"}
-            for warning in dashboard.risks
-        ],
+        "risks": [warning.as_public_dict() for warning in dashboard.risks],
     }
 
 
@@ -199,7 +196,7 @@ class ProgrammeDashboardView(APIView):
         programme = programmes_visible_to(request.user).filter(pk=programme_pk).first()
         if programme is None:
             raise Http404
-        dashboard = programme_dashboard(programme)
+        dashboard = programme_dashboard(programme, public=True)
         return Response(DashboardSerializer(dashboard_data(dashboard)).data)
 
 
