@@ -1,7 +1,7 @@
 // KPI charts with Chart.js. A canvas names the <script type="application/json"> holding its figures:
 // data-kpi-source: measurements and target path on a time-proportional axis (dates as milliseconds, labelled
-// YYYY-MM-DD, so no date adapter is needed); data-footfall-source: bar chart. The tables beside every chart
-// hold the same figures.
+// YYYY-MM-DD, so no date adapter is needed); data-footfall-source: bar chart (one or more series). The tables
+// beside every chart hold the same figures.
 document.addEventListener("DOMContentLoaded", () => {
   if (typeof window.Chart === "undefined") return;
   const style = getComputedStyle(document.body);
@@ -54,13 +54,18 @@ document.addEventListener("DOMContentLoaded", () => {
     const data = read(canvas.dataset.footfallSource);
     if (!data) return;
     canvas.parentElement.style.height = "240px";
+    // One series (values) or several side by side (datasets: [{label, values}], e.g. the two directions).
+    const colours = [blue, "#8a4b00"];
+    const datasets = data.datasets
+      ? data.datasets.map((set, index) => ({ label: set.label, data: set.values, backgroundColor: colours[index % colours.length] }))
+      : [{ data: data.values, backgroundColor: blue }];
     new window.Chart(canvas, {
       type: "bar",
-      data: { labels: data.labels, datasets: [{ data: data.values, backgroundColor: blue }] },
+      data: { labels: data.labels, datasets },
       options: {
         maintainAspectRatio: false,
         animation: false,
-        plugins: { legend: { display: false } },
+        plugins: { legend: { display: datasets.length > 1, labels: { color: text } } },
         scales: { x: { ticks: { color: text } }, y: { ticks: { color: text }, beginAtZero: true } },
       },
     });
