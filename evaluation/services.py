@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from programmes.models import Programme
 
-from . import tallies, templates_data
+from . import signals, tallies, templates_data
 from .models import (
     CHOICE_TYPES,
     SCALE_TYPES,
@@ -619,6 +619,8 @@ def responses_delete(*, survey: Survey, responses) -> int:
     responses.delete()
     if out_of_step:
         tallies.rebuild(survey=survey)
+    if count:
+        signals.responses_changed.send(sender=Survey, survey_id=survey.pk)
     return count
 
 
@@ -761,6 +763,7 @@ def responses_import(
             ],
         )
     counter.save()
+    signals.responses_changed.send(sender=Survey, survey_id=survey.pk)
     return len(responses)
 
 

@@ -29,6 +29,7 @@ from programmes.models import Programme
 from . import importers
 from .models import KPI, DataImport, FootfallDay, Measurement
 from .services import ConflictError
+from .services_kpis import survey_period_message, survey_wave_periods
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +191,16 @@ def _resolve_kpis(data_import: DataImport, result: importers.ParseResult) -> Non
             continue
         record.kpi_id = pk
         resolved.append(record)
-    result.records = resolved
+    # A survey-fed KPI's closed-wave periods belong to the survey (services_kpis): such rows are errors.
+    owned = survey_wave_periods({record.kpi_id for record in resolved})
+    kept = []
+    for record in resolved:
+        wave_name = owned.get(record.kpi_id, {}).get((record.period_start, record.period_end))
+        if wave_name is not None:
+            result.add_error(record.row, "period", survey_period_message(wave_name))
+            continue
+        kept.append(record)
+    result.records = kept
 
 
 def _preview(data_import: DataImport, result: importers.ParseResult) -> dict:
