@@ -38,6 +38,7 @@ from django.db import connection, models
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
@@ -371,8 +372,8 @@ def _direction_labels(kpi) -> list[str]:
     )
     names = names if isinstance(names, list) and len(names) == 2 else ["", ""]
     return [
-        _g("Direction 1 (%(column)s)") % {"column": names[0]} if names[0] else _g("Direction 1"),
-        _g("Direction 2 (%(column)s)") % {"column": names[1]} if names[1] else _g("Direction 2"),
+        gettext("Direction 1 (%(column)s)") % {"column": names[0]} if names[0] else gettext("Direction 1"),
+        gettext("Direction 2 (%(column)s)") % {"column": names[1]} if names[1] else gettext("Direction 2"),
     ]
 
 
@@ -458,7 +459,7 @@ def kpi_footfall(kpi) -> dict | None:
                 "share_b": _share(b, a + b),
             }
         )
-    labels = _direction_labels(kpi) if by_direction else [_g("Direction 1"), _g("Direction 2")]
+    labels = _direction_labels(kpi) if by_direction else [gettext("Direction 1"), gettext("Direction 2")]
     return {
         "location": kpi.counter_location,
         "by_weekday": by_weekday,

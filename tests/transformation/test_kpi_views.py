@@ -354,8 +354,8 @@ def test_footfall_by_location_and_direction_with_chart_data_and_tables(client_as
     assert footfall["chart"]["direction"]["datasets"][0]["values"] == [100, 600]
     html = response.content.decode()
     assert table_rows(html, "footfall-location") == [
-        ["Bahnhof", "367", "1.100", "3"],
-        ["Marktplatz", "1.000", "2.000", "2"],
+        ["Bahnhof", "367", "1100", "3"],
+        ["Marktplatz", "1000", "2000", "2"],
     ]
     assert table_rows(html, "footfall-direction") == [
         ["Bahnhof", "100", "200", "33,3 %", "2"],
