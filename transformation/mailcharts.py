@@ -108,7 +108,7 @@ def series_chart_html(points, *, label: str, unit: str = "") -> SafeString:
 
 
 def sparkline_html(points, *, label: str) -> SafeString:
-    """The series (oldest first) as small columns, then the first and the latest value as text ("12 → 16")."""
+    """The series (oldest first) as small columns, below them the first and the latest value ("12 → 16")."""
     data = [value for _when, value in _clean(points)]
     if not data:
         return format_html('<span style="{f};color:{m};">–</span>', f=FONT, m=MUTED)
@@ -129,10 +129,14 @@ def sparkline_html(points, *, label: str) -> SafeString:
         ),
     )
     figures = _fmt(data[0]) if len(data) == 1 else f"{_fmt(data[0])} → {_fmt(data[-1])}"
+    # The figures go below the columns: beside them, a narrow table cell would squeeze the columns away.
     return format_html(
-        '<table {attrs} class="mail-spark" aria-label="{label}" style="border-collapse:collapse;margin:0;"><tr>'
-        '{columns}<td class="mail-chart__figure" style="border:0;padding:0 0 0 6px;vertical-align:bottom;'
-        'white-space:nowrap;{f};font-size:12px;color:{t};">{figures}</td></tr></table>',
+        '<table {attrs} class="mail-spark" aria-label="{label}" style="border-collapse:collapse;margin:0;">'
+        '<tr><td style="border:0;padding:0;"><table {attrs} style="border-collapse:collapse;margin:0;"><tr>'
+        "{columns}</tr></table></td></tr>"
+        '<tr class="mail-chart__row"><td class="mail-chart__figure" style="border:0;padding:2px 0 0;'
+        "white-space:nowrap;{f};"
+        'font-size:12px;color:{t};">{figures}</td></tr></table>',
         attrs=mark_safe(TABLE),
         label=label,
         columns=columns,

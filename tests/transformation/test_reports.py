@@ -322,9 +322,6 @@ class _ChartRows(HTMLParser):
             self.tables.append(is_chart)
             if is_chart:
                 self.charts.append({"label": attrs.get("aria-label"), "rows": []})
-                if "mail-spark" in classes:  # a sparkline is one row: its columns and the figures
-                    self.row = []
-                    self.charts[-1]["rows"].append(self.row)
         elif tag == "tr" and "mail-chart__row" in classes:
             self.row = []
             self.charts[-1]["rows"].append(self.row)
@@ -343,7 +340,7 @@ class _ChartRows(HTMLParser):
                     self.row.append(text)
                 self.cell = None
         elif (tag == "tr" and self.cell is None) or (tag == "table" and self.tables and self.tables.pop()):
-            self.row = None  # the end of a chart row, or of a chart (a sparkline is one row)
+            self.row = None  # the end of a chart row, or of a chart
 
     def handle_data(self, data):
         if self.cell is not None:
