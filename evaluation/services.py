@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from programmes.models import Programme, Workshop
 
-from . import importers, tallies, templates_data
+from . import importers, signals, tallies, templates_data
 from .models import (
     CHOICE_TYPES,
     SCALE_TYPES,
@@ -725,6 +725,8 @@ def responses_delete(*, survey: Survey, responses) -> int:
     responses.delete()
     if out_of_step:
         tallies.rebuild(survey=survey)
+    if count:
+        signals.responses_changed.send(sender=Survey, survey_id=survey.pk)
     return count
 
 
@@ -1139,6 +1141,7 @@ def responses_import(
         if stored:
             # the rows are in the database now; the file (with whatever else it held) is not kept
             transaction.on_commit(lambda: batch.file.storage.delete(stored))
+    signals.responses_changed.send(sender=Survey, survey_id=survey.pk)
     return len(responses)
 
 

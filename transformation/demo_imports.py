@@ -2,12 +2,15 @@
 
 The file looks like a real laser counter export (German columns, semicolon-separated, ISO-8859-1, timestamps
 with +0100/+0200 offsets, blank weather fields, trailing empty columns) and goes through the same services as an
-upload: store, check, apply. That fills FootfallDay rows and the daily values of the FOOTFALL KPI.
+upload: store, check, apply. That fills FootfallDay rows and the daily values of the FOOTFALL KPI, which counts all
+locations (their sum per day). A second, small import of the last eight weeks of Marktplatz from the same export
+feeds FOOTFALL_MARKT, a KPI that counts that one location; so the demo shows both kinds of counter KPI, and the
+footfall charts by location and by direction (the export has the two direction columns "links" and "rechts").
 
 The pattern is believable: a daily curve with the peak in the early afternoon, Saturdays busiest, Sundays quiet
 (shops closed), summer above winter, rain lowering the counts, December busy with the Christmas market, and about
 8 % growth after the parking guidance system went live in the middle of the period. Deterministic (fixed seed),
-dates relative to today. Idempotent: nothing happens once the programme has a finished demo counter import.
+dates relative to today. Idempotent: an import that has finished once is not repeated.
 """
 
 import math
@@ -24,6 +27,9 @@ from .models import KPI, DataImport
 
 PROGRAMME_SLUG = "digitale-innenstadt"
 FILE_NAME = "frequenzzaehler-innenstadt-demo.csv"
+MARKT_FILE_NAME = "frequenzzaehler-marktplatz-8-wochen-demo.csv"
+MARKT = "Marktplatz"
+MARKT_DAYS = 56
 DAYS = 730
 BERLIN = ZoneInfo("Europe/Berlin")
 LOCATIONS = {"Marktplatz": 10300, "Bahnhofstraße (Nord)": 8300}  # mean pedestrians per day before the measure
@@ -87,32 +93,31 @@ def counter_export(*, end: date, days: int = DAYS, seed: int = 2024) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("iso-8859-1")
 
 
-def seed_imports(demo) -> None:
-    programme = demo.programmes.get(PROGRAMME_SLUG)
-    if programme is None:
-        return
-    if DataImport.objects.filter(
-        programme=programme, original_name=FILE_NAME, status=DataImport.Status.DONE
-    ).exists():
-        return
-    kpi, _created = KPI.objects.get_or_create(
-        programme=programme,
-        code="FOOTFALL",
-        defaults={
-            "name_de": "Passantenfrequenz",
-            "name_en": "Footfall",
-            "unit": "Personen/Tag",
-            "direction": KPI.Direction.HIGHER,
-            "frequency": KPI.Frequency.DAILY,
-            "baseline_value": Decimal("18000"),
-        },
-    )
-    content = counter_export(end=timezone.localdate() - timedelta(days=1))
+def location_extract(content: bytes, *, location: str, since: date) -> bytes:
+    """The rows of one location from ``since`` on, cut from an export made by ``counter_export``."""
+    lines = content.decode("iso-8859-1").split("\r\n")
+    kept = [lines[0]] + [
+        line
+        for line in lines[1:]
+        if line.split(";", 2)[0] == location and line.split(";", 2)[1][:10] >= since.isoformat()
+    ]
+    return ("\r\n".join(kept) + "\r\n").encode("iso-8859-1")
+
+
+def _done(programme, name: str) -> bool:
+    return DataImport.objects.filter(
+        programme=programme, original_name=name, status=DataImport.Status.DONE
+    ).exists()
+
+
+def _run(demo, *, programme, kpi, name: str, content: bytes, location: str):
+    """Store, check and apply one file through the same services as an upload; None when it failed."""
     data_import = import_services.data_import_create(
         programme=programme,
         kind=DataImport.Kind.COUNTER,
         kpi=kpi,
-        file=ContentFile(content, name=FILE_NAME),
+        location=location,
+        file=ContentFile(content, name=name),
         user=demo.users.get("member") or demo.users.get("lead"),
     )
     data_import.refresh_from_db()
@@ -121,9 +126,56 @@ def seed_imports(demo) -> None:
     if data_import.status == DataImport.Status.READY:
         import_services.data_import_apply(data_import=data_import)
     if data_import.status != DataImport.Status.DONE:
-        demo.log(f"Imports: the demo counter file failed: {data_import.errors[:3]}")
+        demo.log(f"Imports: the demo counter file {name} failed: {data_import.errors[:3]}")
+        return None
+    return data_import
+
+
+def seed_imports(demo) -> None:
+    programme = demo.programmes.get(PROGRAMME_SLUG)
+    if programme is None:
         return
-    demo.log(
-        f"Imports: {data_import.rows_total} hourly counter rows of {len(LOCATIONS)} locations → "
-        f"{data_import.summary['footfall_days']} footfall days, KPI {kpi.code}"
+    if _done(programme, FILE_NAME) and _done(programme, MARKT_FILE_NAME):
+        return
+    end = timezone.localdate() - timedelta(days=1)
+    content = counter_export(end=end)
+    if not _done(programme, FILE_NAME):
+        kpi, _created = KPI.objects.get_or_create(
+            programme=programme,
+            code="FOOTFALL",
+            defaults={
+                "name_de": "Passantenfrequenz",
+                "name_en": "Footfall",
+                "unit": "Personen/Tag",
+                "direction": KPI.Direction.HIGHER,
+                "frequency": KPI.Frequency.DAILY,
+                "baseline_value": Decimal("18000"),
+            },
+        )
+        data_import = _run(demo, programme=programme, kpi=kpi, name=FILE_NAME, content=content, location="")
+        if data_import is None:
+            return
+        demo.log(
+            f"Imports: {data_import.rows_total} hourly counter rows of {len(LOCATIONS)} locations → "
+            f"{data_import.summary['footfall_days']} footfall days, KPI {kpi.code} (all locations)"
+        )
+    markt, _created = KPI.objects.get_or_create(
+        programme=programme,
+        code="FOOTFALL_MARKT",
+        defaults={
+            "name_de": "Passantenfrequenz Marktplatz",
+            "name_en": "Footfall Marktplatz",
+            "unit": "Personen/Tag",
+            "direction": KPI.Direction.HIGHER,
+            "frequency": KPI.Frequency.DAILY,
+            "data_source": "Laserzähler Marktplatz",
+            "baseline_value": Decimal("10300"),
+            "baseline_date": end - timedelta(days=DAYS - 1),
+        },
     )
+    extract = location_extract(content, location=MARKT, since=end - timedelta(days=MARKT_DAYS - 1))
+    data_import = _run(
+        demo, programme=programme, kpi=markt, name=MARKT_FILE_NAME, content=extract, location=MARKT
+    )
+    if data_import is not None:
+        demo.log(f"Imports: {data_import.summary['days']} days of {MARKT} → KPI {markt.code} (one location)")

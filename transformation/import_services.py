@@ -6,17 +6,21 @@ so that the page's progress bar sees them while the task runs; the writes of the
 atomic block, so a file lands completely or not at all.
 
 Counter imports replace: for every (location, day) in the file the FootfallDay row is replaced, and the KPI's
-daily measurement of that day is recomputed as the sum over all of the programme's locations counted that day.
-Re-importing an overlapping period therefore replaces, never duplicates.
+daily measurement of that day is recomputed from the stored footfall days in the KPI's scope: the sum over all
+of the programme's locations counted that day, or the count of its one location (``KPI.counter_location``,
+chosen on upload). Re-importing an overlapping period therefore replaces, never duplicates. Other counter-fed
+KPIs whose scope covers a replaced day get their value of that day recomputed too, so every counter value
+always equals the stored counts. Choosing another scope for a KPI recomputes all its counter values.
 """
 
 import io
 import logging
 import os
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +29,7 @@ from programmes.models import Programme
 from . import importers
 from .models import KPI, DataImport, FootfallDay, Measurement
 from .services import ConflictError
+from .services_kpis import survey_period_message, survey_wave_periods
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +68,13 @@ def data_import_create(
     file,
     kpi: KPI | None = None,
     user=None,
+    location: str | None = None,
 ) -> DataImport:
-    """Store an uploaded file and queue its check (after the transaction commits)."""
+    """Store an uploaded file and queue its check (after the transaction commits).
+
+    ``location`` (counter imports): the one counter location the KPI counts, or ``""`` for all locations of the
+    programme (their sum per day); None keeps the KPI's current choice (all, for a KPI never fed by a counter).
+    """
     errors = {}
     if kind not in DataImport.Kind.values:
         errors["kind"] = _("Choose the kind of file.")
@@ -72,6 +82,13 @@ def data_import_create(
         errors["kpi"] = _("This KPI belongs to another programme.")
     elif kind == DataImport.Kind.COUNTER and kpi is None:
         errors["kpi"] = _("Choose the footfall KPI that the counts feed.")
+    elif kind == DataImport.Kind.COUNTER and kpi.source_question_id:
+        errors["kpi"] = _("This KPI is fed by a survey; choose another KPI for the counts.")
+    scope = ""
+    if kind == DataImport.Kind.COUNTER and kpi is not None:
+        scope = kpi.counter_location if location is None else str(location).strip()
+        if len(scope) > 200:
+            errors["location"] = _("A location name has at most 200 characters.")
     name = os.path.basename(getattr(file, "name", "") or "")
     if file is None or not name:
         errors["file"] = _("Choose a file.")
@@ -90,6 +107,7 @@ def data_import_create(
             programme=programme,
             kind=kind,
             kpi=kpi if kind == DataImport.Kind.COUNTER else None,
+            location=scope,
             original_name=name[:255],
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
@@ -134,6 +152,17 @@ def _parse(data_import: DataImport, *, start: int, end: int) -> importers.ParseR
         or not KPI.objects.filter(pk=data_import.kpi_id, programme_id=data_import.programme_id).exists()
     ):
         result.add_error(None, "kpi", _("The footfall KPI of this import no longer exists."))
+    elif data_import.location and result.records:
+        found = sorted({day.location for day in result.records})
+        if data_import.location not in found:
+            result.add_error(
+                None,
+                "location",
+                _(
+                    "The file has no rows for “%(location)s”, the location chosen for the KPI. Locations in the file: %(found)s."
+                )
+                % {"location": data_import.location, "found": ", ".join(found)},
+            )
     if result.error_count > len(result.errors):
         result.errors.append(
             importers.error(
@@ -162,7 +191,16 @@ def _resolve_kpis(data_import: DataImport, result: importers.ParseResult) -> Non
             continue
         record.kpi_id = pk
         resolved.append(record)
-    result.records = resolved
+    # A survey-fed KPI's closed-wave periods belong to the survey (services_kpis): such rows are errors.
+    owned = survey_wave_periods({record.kpi_id for record in resolved})
+    kept = []
+    for record in resolved:
+        wave_name = owned.get(record.kpi_id, {}).get((record.period_start, record.period_end))
+        if wave_name is not None:
+            result.add_error(record.row, "period", survey_period_message(wave_name))
+            continue
+        kept.append(record)
+    result.records = kept
 
 
 def _preview(data_import: DataImport, result: importers.ParseResult) -> dict:
@@ -172,7 +210,15 @@ def _preview(data_import: DataImport, result: importers.ParseResult) -> dict:
         for day in records:
             per_location[day.location] = per_location.get(day.location, 0) + 1
         dates = [day.date for day in records]
+        kpi = KPI.objects.filter(pk=data_import.kpi_id).only("counter_location").first()
+        previous = kpi.counter_location if kpi else data_import.location
+        recomputed = 0
+        if kpi is not None and previous != data_import.location:
+            recomputed = kpi.measurements.filter(source=Measurement.Source.COUNTER).count()
         return {
+            # The KPI's scope: the location it counts ("" = all); a change recomputes its earlier counter values.
+            "scope": {"location": data_import.location, "previous": previous, "recomputed": recomputed},
+            "directions": _direction_names(result),
             "columns": [
                 "location",
                 "date",
@@ -219,6 +265,12 @@ def _preview(data_import: DataImport, result: importers.ParseResult) -> dict:
         "date_to": max(r.period_end for r in records).isoformat() if records else None,
         "records": len(records),
     }
+
+
+def _direction_names(result: importers.ParseResult) -> list[str]:
+    """The export's names of the two direction columns (e.g. "Fußgänger Richtung links"); [] without them."""
+    names = [result.columns.get("direction_a", ""), result.columns.get("direction_b", "")]
+    return names if any(names) else []
 
 
 def data_import_check(*, data_import: DataImport) -> DataImport:
@@ -300,6 +352,7 @@ def data_import_apply(*, data_import: DataImport) -> DataImport:
         with transaction.atomic():
             if data_import.kind == DataImport.Kind.COUNTER:
                 summary = _apply_counter(data_import, result.records)
+                summary["directions"] = _direction_names(result)
             else:
                 summary = _apply_generic(data_import, result.records)
     except DatabaseError:
@@ -377,6 +430,15 @@ def _apply_generic(data_import: DataImport, records: list) -> dict:
     }
 
 
+def counter_totals(programme_id: int, location: str, first: date, last: date) -> dict[date, int]:
+    """Pedestrians per day between ``first`` and ``last`` from the stored footfall days: the one ``location``,
+    or all locations of the programme when it is blank. One aggregate query."""
+    days = FootfallDay.objects.filter(programme_id=programme_id, date__range=(first, last))
+    if location:
+        days = days.filter(location=location)
+    return dict(days.order_by().values("date").annotate(total=Sum("total")).values_list("date", "total"))
+
+
 def _apply_counter(data_import: DataImport, days: list) -> dict:
     programme_id = data_import.programme_id
     kpi = KPI.objects.select_for_update().get(pk=data_import.kpi_id)
@@ -413,13 +475,19 @@ def _apply_counter(data_import: DataImport, days: list) -> dict:
         update_fields=FOOTFALL_FIELDS,
     )
     dates = {d.date for d in days}
+    scope = data_import.location
+    counter_values = Measurement.objects.filter(kpi=kpi, source=Measurement.Source.COUNTER)
+    earlier: set[date] = set()
+    if kpi.counter_location != scope:
+        # Another scope for this KPI: every counter value it holds is recomputed for the new scope.
+        earlier = set(counter_values.values_list("period_start", flat=True))
+        kpi.counter_location = scope
+        kpi.save(update_fields=["counter_location", "updated_at"])
+    wanted = dates | earlier
     totals = {
-        row["date"]: row["total"]
-        for row in FootfallDay.objects.filter(programme_id=programme_id, date__range=(first, last))
-        .values("date")
-        .annotate(total=Sum("total"))
-        .order_by()
-        if row["date"] in dates
+        day: total
+        for day, total in counter_totals(programme_id, scope, min(wanted), max(wanted)).items()
+        if day in wanted
     }
     Measurement.objects.bulk_create(
         [
@@ -439,16 +507,57 @@ def _apply_counter(data_import: DataImport, days: list) -> dict:
         unique_fields=["kpi", "period_start", "period_end"],
         update_fields=["value", "source", "data_import"],
     )
+    removed = 0
+    if earlier - set(totals):
+        # Days the KPI held under its old scope that the new scope does not count.
+        removed, _detail = counter_values.filter(period_start__in=earlier - set(totals)).delete()
+    others = _refresh_other_counter_kpis(programme_id, kpi.pk, locations, dates)
     replaced = len(pairs & existing)
     return {
         "kpi": {"id": kpi.pk, "code": kpi.code},
+        "location": scope,
         "locations": locations,
         "days": len(dates),
         "footfall_days": len(days),
         "created": len(days) - replaced,
         "replaced": replaced,
         "measurements": len(totals),
+        "removed": removed,
+        "other_kpis": others,
         "pedestrians": sum(d.total for d in days),
         "date_from": first.isoformat(),
         "date_to": last.isoformat(),
     }
+
+
+def _refresh_other_counter_kpis(
+    programme_id: int, kpi_id: int, locations: list[str], dates: set[date]
+) -> list:
+    """Recompute the counter values that other KPIs hold for the replaced days (scope all, or a location of
+    the file); they gain no new days. Returns the codes of the KPIs whose values changed."""
+    first, last = min(dates), max(dates)
+    held = (
+        Measurement.objects.filter(
+            kpi__programme_id=programme_id,
+            source=Measurement.Source.COUNTER,
+            period_start__range=(first, last),
+        )
+        .filter(Q(kpi__counter_location="") | Q(kpi__counter_location__in=locations))
+        .exclude(kpi_id=kpi_id)
+        .select_related("kpi")
+        .only("pk", "value", "period_start", "kpi__code", "kpi__counter_location")
+    )
+    by_scope: dict[str, list[Measurement]] = {}
+    for measurement in held:
+        if measurement.period_start in dates:
+            by_scope.setdefault(measurement.kpi.counter_location, []).append(measurement)
+    changed: list[Measurement] = []
+    for scope, measurements in by_scope.items():
+        totals = counter_totals(programme_id, scope, first, last)
+        for measurement in measurements:
+            total = totals.get(measurement.period_start)
+            if total is not None and measurement.value != total:
+                measurement.value = total
+                changed.append(measurement)
+    Measurement.objects.bulk_update(changed, ["value"], batch_size=BATCH)
+    return sorted({m.kpi.code for m in changed})

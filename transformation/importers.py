@@ -226,6 +226,7 @@ class ParseResult:
     records: list = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
+    columns: dict[str, str] = field(default_factory=dict)  # counter exports: field → the file's column name
 
     def add_error(self, row: int | None, column: str, message: str) -> None:
         self.error_count += 1
@@ -518,6 +519,7 @@ def _counter(rows, lines: int, result: ParseResult, progress: ProgressCallback |
             ]
         )
     names = {target: header[index] for target, index in columns.items()}
+    result.columns = names
     i_location, i_time, i_total = columns["location"], columns["time"], columns["total"]
     optional_counts = [
         (t, columns[t]) for t in ("direction_a", "direction_b", "adults", "children") if t in columns

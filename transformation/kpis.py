@@ -38,6 +38,7 @@ from django.db import connection, models
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
@@ -337,26 +338,56 @@ WEEKDAYS = [_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"
 
 
 def footfall_days_for(kpi):
-    """The counter days behind a KPI: those imported for it; for the programme's FOOTFALL KPI all of them.
+    """The counter days behind a KPI, in its scope (its one ``counter_location``, or all locations).
 
-    Counter data is programme-wide (one FootfallDay per location and day, whichever import brought it), so
-    the KPI coded FOOTFALL shows every counted day of its programme; another KPI shows only the days of
-    imports that feed it.
+    Counter data is programme-wide (one FootfallDay per location and day, whichever import brought it). The KPI
+    coded FOOTFALL shows every counted day in its scope; another KPI the days it holds a counter value for.
     """
-    from .models import FootfallDay
+    from .models import FootfallDay, Measurement
 
-    if kpi.code.upper() == "FOOTFALL":
-        return FootfallDay.objects.filter(programme_id=kpi.programme_id)
-    return FootfallDay.objects.filter(programme_id=kpi.programme_id, data_import__kpi=kpi)
+    days = FootfallDay.objects.filter(programme_id=kpi.programme_id)
+    if kpi.counter_location:
+        days = days.filter(location=kpi.counter_location)
+    if kpi.code.upper() != "FOOTFALL":
+        counted = Measurement.objects.filter(kpi_id=kpi.pk, source=Measurement.Source.COUNTER)
+        days = days.filter(date__in=counted.values("period_start"))
+    return days
+
+
+def _share(part: int | None, whole: int | None) -> float | None:
+    return round(100 * part / whole, 1) if part is not None and whole else None
+
+
+def _direction_labels(kpi) -> list[str]:
+    """What "direction 1" and "direction 2" mean: the column names of the programme's latest counter export."""
+    from .models import DataImport
+
+    names = (
+        DataImport.objects.filter(
+            programme_id=kpi.programme_id, kind=DataImport.Kind.COUNTER, status=DataImport.Status.DONE
+        )
+        .order_by("-finished_at", "-pk")
+        .values_list("summary__directions", flat=True)
+        .first()
+    )
+    names = names if isinstance(names, list) and len(names) == 2 else ["", ""]
+    return [
+        gettext("Direction 1 (%(column)s)") % {"column": names[0]} if names[0] else gettext("Direction 1"),
+        gettext("Direction 2 (%(column)s)") % {"column": names[1]} if names[1] else gettext("Direction 2"),
+    ]
 
 
 def kpi_footfall(kpi) -> dict | None:
-    """Mean footfall by weekday and by weather, aggregated in the database (two queries); None without data.
+    """Footfall by weekday, weather, location and direction, aggregated in the database (four queries at most:
+    weekday, weather, location with directions, and the direction names); None without counter data.
 
-    - by weekday: the mean daily footfall of all locations together (sum of counts / counted days);
-    - by weather: the mean count per location and day under each weather condition (blank = not recorded).
+    - by weekday: the mean daily footfall of the KPI's locations together (sum of counts / counted days);
+    - by weather: the mean count per location and day under each weather condition (blank = not recorded);
+    - by location: pedestrians in all, days counted and the mean per day of each location;
+    - by direction: per location, the mean per day in each direction and the share of direction 1, over the
+      days on which both directions were counted.
     """
-    from django.db.models import Avg, Count, Sum
+    from django.db.models import Avg, Count, Q, Sum
     from django.db.models.functions import ExtractIsoWeekDay
 
     days = footfall_days_for(kpi).order_by()
@@ -371,8 +402,21 @@ def kpi_footfall(kpi) -> dict | None:
     weather_rows = list(
         days.values("weather").annotate(mean=Avg("total"), days=Count("id")).order_by("-days", "weather")
     )
+    both = Q(direction_a__isnull=False, direction_b__isnull=False)
+    location_rows = list(
+        days.values("location")
+        .annotate(
+            pedestrians=Sum("total"),
+            days=Count("id"),
+            direction_days=Count("id", filter=both),
+            sum_a=Sum("direction_a", filter=both),
+            sum_b=Sum("direction_b", filter=both),
+        )
+        .order_by("location")
+    )
     by_weekday = [
         {
+            "weekday": row["weekday"],
             "label": str(WEEKDAYS[row["weekday"] - 1]),
             "mean": round(row["total"] / row["dates"]) if row["dates"] else 0,
             "days": row["dates"],
@@ -381,15 +425,48 @@ def kpi_footfall(kpi) -> dict | None:
     ]
     by_weather = [
         {
+            "weather": row["weather"],
             "label": row["weather"] or str(_("not recorded")),
             "mean": round(row["mean"] or 0),
             "days": row["days"],
         }
         for row in weather_rows
     ]
+    by_location = [
+        {
+            "location": row["location"],
+            "total": row["pedestrians"],
+            "days": row["days"],
+            "mean": round(row["pedestrians"] / row["days"]) if row["days"] else 0,
+        }
+        for row in location_rows
+    ]
+    by_direction = []
+    for row in location_rows:
+        counted = row["direction_days"]
+        if not counted:
+            continue
+        a, b = row["sum_a"] or 0, row["sum_b"] or 0
+        by_direction.append(
+            {
+                "location": row["location"],
+                "days": counted,
+                "direction_a": a,
+                "direction_b": b,
+                "mean_a": round(a / counted),
+                "mean_b": round(b / counted),
+                "share_a": _share(a, a + b),
+                "share_b": _share(b, a + b),
+            }
+        )
+    labels = _direction_labels(kpi) if by_direction else [gettext("Direction 1"), gettext("Direction 2")]
     return {
+        "location": kpi.counter_location,
         "by_weekday": by_weekday,
         "by_weather": by_weather,
+        "by_location": by_location,
+        "by_direction": by_direction,
+        "direction_labels": labels,
         "chart": {
             "weekday": {
                 "labels": [r["label"] for r in by_weekday],
@@ -398,6 +475,17 @@ def kpi_footfall(kpi) -> dict | None:
             "weather": {
                 "labels": [r["label"] for r in by_weather],
                 "values": [r["mean"] for r in by_weather],
+            },
+            "location": {
+                "labels": [r["location"] for r in by_location],
+                "values": [r["mean"] for r in by_location],
+            },
+            "direction": {
+                "labels": [r["location"] for r in by_direction],
+                "datasets": [
+                    {"label": labels[0], "values": [r["mean_a"] for r in by_direction]},
+                    {"label": labels[1], "values": [r["mean_b"] for r in by_direction]},
+                ],
             },
         },
     }

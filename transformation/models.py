@@ -492,6 +492,14 @@ class KPI(models.Model):
         blank=True,
         related_name="+",
     )
+    # A KPI fed by pedestrian-counter imports counts one location, or (blank) all locations of its programme.
+    # Chosen explicitly when a counter file is imported for the KPI (import_services).
+    counter_location = models.CharField(
+        _("counter location"),
+        max_length=200,
+        blank=True,
+        help_text=_("Counter imports: the one location the KPI counts; empty = all locations (their sum)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -566,10 +574,12 @@ class DataImport(models.Model):
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="data_imports"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    # The footfall KPI that a counter import feeds with one measurement per day (sum of all locations).
+    # The footfall KPI that a counter import feeds with one measurement per day.
     kpi = models.ForeignKey(
         KPI, verbose_name=_("KPI"), on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
     )
+    # Counter imports: the location the KPI counts, as chosen on upload; blank = all locations (their sum).
+    location = models.CharField(_("counter location"), max_length=200, blank=True)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=255)
     encoding = models.CharField(_("encoding"), max_length=20, blank=True)

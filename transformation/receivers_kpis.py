@@ -3,7 +3,9 @@
 Evaluation closes a wave in two ways: ``wave_start`` closes the running wave with a queryset update and then
 saves the new wave, and ``survey_close`` saves the survey and then closes its waves with an update. So both a
 saved Wave (refresh at once: the closed wave is already written) and a saved Survey (refresh after the commit,
-when its waves are closed) refresh the KPIs fed by that survey. Transformation may import evaluation, never the
+when its waves are closed) refresh the KPIs fed by that survey. Responses imported or deleted through
+Evaluation's services save no wave or survey; for them Evaluation sends ``evaluation.signals.responses_changed``
+inside its transaction, and the KPIs are refreshed at once. Transformation may import evaluation, never the
 other way round, which is why the receivers live here.
 """
 
@@ -44,7 +46,14 @@ def survey_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
     transaction.on_commit(partial(_refresh, instance.pk))
 
 
+def responses_changed(sender, survey_id, **kwargs) -> None:
+    _refresh(survey_id)
+
+
 def connect() -> None:
+    from evaluation.signals import responses_changed as responses_changed_signal
+
+    responses_changed_signal.connect(responses_changed, dispatch_uid="transformation.kpis.responses_changed")
     post_save.connect(wave_saved, sender="evaluation.Wave", dispatch_uid="transformation.kpis.wave_saved")
     post_save.connect(
         survey_saved, sender="evaluation.Survey", dispatch_uid="transformation.kpis.survey_saved"

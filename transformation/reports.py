@@ -27,6 +27,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Query
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -35,7 +36,7 @@ from programmes.gates import gate_registry
 from programmes.models import Membership, Phase, PhaseTransition, Programme, Role
 from programmes.risks import risk_registry, risk_warnings
 
-from . import exporters, kpis, selectors, svgcharts
+from . import exporters, kpis, mailcharts, selectors, svgcharts
 from .models import KPI, Milestone, Report, ReportDelivery, ReportSchedule
 
 logger = logging.getLogger(__name__)
@@ -690,6 +691,48 @@ def report_charts(data: dict) -> dict:
     return charts
 
 
+def _path_text(path: list) -> str:
+    """The target path in words for the e-mail: "Target path: 10 (01.01.2025) → 20 (01.01.2026)"."""
+    points = [
+        f"{svgcharts._fmt(float(value))} ({formats.date_format(when, 'SHORT_DATE_FORMAT')})"
+        for when, value in ((_day(d), _dec(v)) for d, v in path)
+        if when is not None and value is not None
+    ]
+    return _("Target path: %(points)s") % {"points": " → ".join(points)} if points else ""
+
+
+def report_mail_charts(data: dict) -> dict:
+    """The charts of ``report_charts`` for the e-mail body: HTML tables instead of SVG (see ``mailcharts``)."""
+    charts = {}
+    if "kpis" in data:
+        charts["kpi_status"] = mailcharts.bar_chart_html(
+            [(row["label"], row["count"]) for row in data["kpis"]["status_counts"]], label=_("KPIs by status")
+        )
+        charts["kpis"] = {}
+        for row in data["kpis"]["rows"]:
+            series = [(_day(d), _dec(v)) for d, v in row["series"]]
+            line = mailcharts.series_chart_html(
+                series,
+                label=_("%(name)s: the latest values by period") % {"name": row["name"]},
+                unit=row["unit"],
+            )
+            path = _path_text(row["path"])
+            if path:
+                line = format_html('{}<p style="margin:0 0 8px;font-size:12px;">{}</p>', line, path)
+            charts["kpis"][row["code"]] = {
+                "sparkline": mailcharts.sparkline_html(
+                    series, label=_("%(name)s: the latest values") % {"name": row["name"]}
+                ),
+                "line": line,
+            }
+    if "milestones" in data:
+        charts["milestones"] = mailcharts.bar_chart_html(
+            [(row["label"], row["count"]) for row in data["milestones"]["by_status"]],
+            label=_("Milestones by status"),
+        )
+    return charts
+
+
 def report_css() -> str:
     path = finders.find("css/report.css")
     if not path:
@@ -708,6 +751,22 @@ def report_html(data: dict) -> str:
         return render_to_string(
             "reports/report.html",
             {**report_context(data), "css": mark_safe(report_css())},  # our own file
+        )
+
+
+def report_mail_html(data: dict) -> str:
+    """The e-mail body: the snapshot's document with table-based charts, which mail clients show (no SVG).
+
+    Rendered from the report's frozen figures (``Report.data``), so the e-mail says what the snapshot says.
+    """
+    with translation.override(data.get("language") or settings.LANGUAGE_CODE):
+        return render_to_string(
+            "reports/report.html",
+            {
+                "data": data,
+                "charts": report_mail_charts(data),
+                "css": mark_safe(report_css()),
+            },  # our own file
         )
 
 
@@ -875,7 +934,7 @@ def report_url(report: Report) -> str:
     return settings.SITE_URL + path
 
 
-def _message(report: Report, address: str, url: str) -> EmailMultiAlternatives:
+def _message(report: Report, address: str, url: str, html: str) -> EmailMultiAlternatives:
     with translation.override(report.language):
         subject = _("%(programme)s: KPI report %(start)s – %(end)s") % {
             "programme": report.programme.title,
@@ -883,7 +942,7 @@ def _message(report: Report, address: str, url: str) -> EmailMultiAlternatives:
             "end": formats.date_format(report.period_end, "SHORT_DATE_FORMAT"),
         }
         message = EmailMultiAlternatives(subject=subject, body=report_text(report.data, url), to=[address])
-    message.attach_alternative(report.html, "text/html")
+    message.attach_alternative(html, "text/html")
     if report.pdf:
         message.attach(f"report-{report.period_start:%Y-%m-%d}.pdf", bytes(report.pdf), "application/pdf")
     return message
@@ -925,13 +984,14 @@ def report_send(*, report: Report) -> int:
         for address in report_recipients(report):
             ReportDelivery.objects.get_or_create(report=report, email=address)
     url = report_url(report)
+    html = report_mail_html(report.data)  # from the frozen figures, once for every recipient
     sent, failure = 0, None
     todo = list(report.deliveries.filter(status__in=RETRYABLE).order_by("email").values_list("pk", "email"))
     for pk, email in todo:
         if not _claim(pk):
             continue  # another run took it meanwhile
         try:
-            _message(report, email, url).send()
+            _message(report, email, url, html).send()
         except Exception as error:  # recorded per address; the first error is raised below for a retry
             ReportDelivery.objects.filter(pk=pk).update(
                 status=ReportDelivery.Status.FAILED, error=str(error)[:1000]

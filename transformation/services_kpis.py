@@ -8,7 +8,15 @@ Decisions (documented in docs/kpis.md):
   client may safely resend a batch; two items for one period in one batch are an error. All-or-nothing.
 - A survey-fed KPI (``source_question`` + ``source_aggregate``) gets one measurement per closed wave of the
   question's survey (period = the wave's start and end dates, source "survey"), recomputed idempotently
-  whenever the KPI is saved or a wave/survey of it is saved (see ``receivers_kpis``).
+  whenever the KPI is saved, a wave/survey of it is saved, or responses are imported or deleted (see
+  ``receivers_kpis``).
+- **The survey owns its waves' periods.** While a KPI is fed by a survey, no value for the period of one of its
+  closed waves is taken by hand, by the API or by a file import, and its survey values are neither edited nor
+  deleted by hand: each is refused with an error that says why. The survey figure would come back at the next
+  refresh and silently overwrite (or be blocked by) a manual value, and the KPI would disagree with the
+  survey's results page. Corrections go into the answers (import paper responses, delete test responses), or the
+  survey question is removed from the KPI to keep it by hand. Values by hand for other periods are allowed,
+  and values entered before the KPI was bound to the survey stay (the refresh skips those waves).
 """
 
 from datetime import date
@@ -147,6 +155,65 @@ def kpi_delete(*, kpi: KPI) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def wave_period(wave) -> tuple[date, date] | None:
+    """The period a wave's survey value covers: its start and end dates (either alone for both)."""
+    start, end = wave.starts_on or wave.ends_on, wave.ends_on or wave.starts_on
+    return None if start is None else (start, end)
+
+
+def survey_wave_periods(kpi_ids) -> dict[int, dict[tuple[date, date], str]]:
+    """KPI id → {(start, end): wave name} of the closed waves that feed each survey-fed KPI (one query)."""
+    from evaluation.models import Wave
+
+    fed = dict(
+        KPI.objects.filter(pk__in=kpi_ids, source_question__isnull=False)
+        .exclude(source_aggregate="")
+        .values_list("pk", "source_question__survey_id")
+    )
+    if not fed:
+        return {}
+    periods: dict[int, dict[tuple[date, date], str]] = {pk: {} for pk in fed}
+    waves = Wave.objects.filter(survey_id__in=set(fed.values()), status=Wave.Status.CLOSED).order_by("number")
+    for wave in waves:
+        period = wave_period(wave)
+        if period is None:
+            continue
+        for pk, survey_id in fed.items():
+            if survey_id == wave.survey_id:
+                periods[pk][period] = wave.display_name
+    return periods
+
+
+def survey_period_message(wave_name: str) -> str:
+    return _(
+        "This period is the survey wave “%(wave)s”: the KPI takes its value from the survey. Correct the survey's "
+        "answers (for example, import the paper responses), or remove the survey question from the KPI to enter "
+        "values by hand."
+    ) % {"wave": wave_name}
+
+
+def _survey_owned(
+    measurement: Measurement, periods: dict[tuple[date, date], str], *, editing: bool
+) -> ValidationError | None:
+    """The error for a value by hand that the KPI's survey owns, None when it may be saved. ``editing``: a
+    stored value changed on its own (the error names the value), not a value sent for a period."""
+    if editing and measurement.source == Measurement.Source.SURVEY and periods:
+        return ValidationError(
+            {
+                "value": [
+                    _(
+                        "This value comes from the survey and is kept up to date from it. Correct the survey's "
+                        "answers, or remove the survey question from the KPI to enter values by hand."
+                    )
+                ]
+            }
+        )
+    wave_name = periods.get((measurement.period_start, measurement.period_end))
+    if wave_name is not None:
+        return ValidationError({"period_end": [survey_period_message(wave_name)]})
+    return None
+
+
 def _duplicate_error() -> ValidationError:
     return ValidationError(
         {"period_end": [_("There is already a value for this period; change that one instead.")]}
@@ -160,6 +227,13 @@ def _clean_measurement(measurement: Measurement) -> None:
         raise ValidationError(error.message_dict) from error
     if measurement.period_end < measurement.period_start:
         raise ValidationError({"period_end": [_("The period cannot end before it starts.")]})
+    refused = _survey_owned(
+        measurement,
+        survey_wave_periods([measurement.kpi_id]).get(measurement.kpi_id, {}),
+        editing=measurement.pk is not None,
+    )
+    if refused is not None:
+        raise refused
     duplicate = Measurement.objects.filter(
         kpi_id=measurement.kpi_id, period_start=measurement.period_start, period_end=measurement.period_end
     ).exclude(pk=measurement.pk)
@@ -189,6 +263,14 @@ def measurement_update(*, measurement: Measurement, **fields) -> Measurement:
 
 @transaction.atomic
 def measurement_delete(*, measurement: Measurement) -> None:
+    """Delete a value; a survey value of a KPI still fed by the survey is refused (it would come back)."""
+    if measurement.source == Measurement.Source.SURVEY and survey_wave_periods([measurement.kpi_id]):
+        raise ValidationError(
+            _(
+                "This value comes from the survey and is kept up to date from it; it cannot be deleted by hand. "
+                "Remove the survey question from the KPI first."
+            )
+        )
     measurement.delete()
 
 
@@ -220,6 +302,7 @@ def measurements_bulk_create(*, kpi: KPI, items: list[dict], user=None) -> dict:
         )
     }
     prepared = []
+    owned = survey_wave_periods([kpi.pk]).get(kpi.pk, {})
     for index, item in enumerate(items):
         key = (item.get("period_start"), item.get("period_end"))
         if key in seen:
@@ -238,6 +321,9 @@ def measurements_bulk_create(*, kpi: KPI, items: list[dict], user=None) -> dict:
             measurement.full_clean(validate_constraints=False, exclude=["evidence_file"])
             if measurement.period_end < measurement.period_start:
                 raise ValidationError({"period_end": [_("The period cannot end before it starts.")]})
+            refused = _survey_owned(measurement, owned, editing=False)
+            if refused is not None:
+                raise refused
         except ValidationError as error:
             errors[index] = error.message_dict
             continue
@@ -293,15 +379,17 @@ def kpi_refresh_from_survey(*, kpi: KPI) -> int:
     waves = Wave.objects.filter(survey_id=question.survey_id, status=Wave.Status.CLOSED).order_by("number")
     kept = []
     for wave in waves:
-        start, end = wave.starts_on or wave.ends_on, wave.ends_on or wave.starts_on
-        if start is None:
+        period = wave_period(wave)
+        if period is None:
             continue
+        start, end = period
         results = survey_results(question.survey, ResultFilters(wave=wave), questions=[question])
         value = survey_figure(kpi, results["questions"][0] if results["questions"] else {})
         if value is None:
             continue
         same_period = Measurement.objects.filter(kpi=kpi, period_start=start, period_end=end).first()
-        measurement = Measurement.objects.filter(kpi=kpi, wave=wave).first()
+        # Only the survey's own values are rewritten: a value by hand is never overwritten by a refresh.
+        measurement = Measurement.objects.filter(kpi=kpi, wave=wave, source=Measurement.Source.SURVEY).first()
         if (
             measurement is None
             and same_period is not None

@@ -17,7 +17,7 @@ from programmes.views import apply_validation_error
 
 from . import import_services
 from .forms_imports import DataImportForm
-from .models import DataImport
+from .models import DataImport, FootfallDay
 from .services import ConflictError
 from .views import EDIT, TMixin
 
@@ -72,12 +72,23 @@ class ImportCreateView(TMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "programme": self.programme}
 
+    def get_context_data(self, **kwargs):
+        # Suggestions for the location field: the locations counted so far in this programme.
+        known = (
+            FootfallDay.objects.filter(programme=self.programme)
+            .order_by("location")
+            .values_list("location", flat=True)
+            .distinct()[:LIST_LIMIT]
+        )
+        return super().get_context_data(known_locations=list(known), **kwargs)
+
     def form_valid(self, form):
         try:
             data_import = import_services.data_import_create(
                 programme=self.programme,
                 kind=form.cleaned_data["kind"],
                 kpi=form.cleaned_data.get("kpi"),
+                location=form.counter_location(),
                 file=form.cleaned_data["file"],
                 user=self.request.user,
             )

@@ -217,6 +217,10 @@ class MeasurementDeleteView(KpiMixin, View):
 
     def post(self, request, *args, **kwargs):
         measurement = get_object_or_404(Measurement.objects.filter(kpi=self.kpi), pk=kwargs["measurement"])
-        services_kpis.measurement_delete(measurement=measurement)
+        try:
+            services_kpis.measurement_delete(measurement=measurement)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.kpi_url())
         messages.success(request, _("Measurement deleted."))
         return redirect(self.kpi_url())

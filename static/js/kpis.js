@@ -1,8 +1,8 @@
 // KPI charts with Chart.js. A canvas names the <script type="application/json"> holding its figures:
 // data-kpi-source: measurements and target path on a time-proportional axis (dates as milliseconds, labelled
-// YYYY-MM-DD, so no date adapter is needed); data-footfall-source: bar chart. The tables beside every chart
-// hold the same figures. Numbers follow the page language (static/js/numbers.js); a KPI canvas may name its
-// unit in data-unit, which the tooltips and the y axis then show.
+// YYYY-MM-DD, so no date adapter is needed); data-footfall-source: bar chart (one or more series). The tables
+// beside every chart hold the same figures. Numbers follow the page language (static/js/numbers.js); a KPI
+// canvas may name its unit in data-unit, which the tooltips and the y axis then show.
 document.addEventListener("DOMContentLoaded", () => {
   if (typeof window.Chart === "undefined" || !window.stadtlotseNumbers) return;
   const numbers = window.stadtlotseNumbers;
@@ -63,14 +63,26 @@ document.addEventListener("DOMContentLoaded", () => {
     const data = read(canvas.dataset.footfallSource);
     if (!data) return;
     canvas.parentElement.style.height = "240px";
+    // One series (values) or several side by side (datasets: [{label, values}], e.g. the two directions).
+    const colours = [blue, "#8a4b00"];
+    const datasets = data.datasets
+      ? data.datasets.map((set, index) => ({ label: set.label, data: set.values, backgroundColor: colours[index % colours.length] }))
+      : [{ data: data.values, backgroundColor: blue }];
     new window.Chart(canvas, {
       type: "bar",
-      data: { labels: data.labels, datasets: [{ data: data.values, backgroundColor: blue }] },
+      data: { labels: data.labels, datasets },
       options: {
         locale: numbers.language,
         maintainAspectRatio: false,
         animation: false,
-        plugins: { legend: { display: false }, tooltip: { callbacks: { label: (ctx) => numbers.number(ctx.parsed.y, 0) } } },
+        plugins: {
+          legend: { display: datasets.length > 1, labels: { color: text } },
+          tooltip: {
+            callbacks: {
+              label: (ctx) => (datasets.length > 1 ? `${ctx.dataset.label}: ` : "") + numbers.number(ctx.parsed.y, 0),
+            },
+          },
+        },
         scales: { x: { ticks: { color: text } }, y: { ticks: { color: text, callback: (value) => numbers.number(value) }, beginAtZero: true } },
       },
     });

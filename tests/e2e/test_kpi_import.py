@@ -65,6 +65,7 @@ def test_member_imports_a_counter_export_and_sees_the_kpi_chart(page, setup, tmp
     check_a11y(page)
     page.check("input[name=kind][value=counter]")
     page.select_option("#id_kpi", str(kpi.pk))
+    page.check("input[name=scope][value=all]")
     page.set_input_files("#id_file", str(export))
     page.locator("main form .kern-btn--primary[type=submit]").click()
     page.wait_for_url("**/imports/*/")

@@ -68,15 +68,30 @@ def test_footfall_charts_pass_axe(page, setup):
         baseline_date=date(2025, 1, 1),
     )
     for day in range(14):
-        FootfallDay.objects.create(
-            programme=programme,
-            location="Markt",
-            date=date(2025, 6, 2) + timedelta(days=day),
-            total=1000 + 100 * day,
-            hours=24,
-            weather=["sonnig", "Regen", ""][day % 3],
-        )
+        for location, share in (("Markt", 0.6), ("Bahnhofstraße", 0.3)):
+            total = 1000 + 100 * day
+            FootfallDay.objects.create(
+                programme=programme,
+                location=location,
+                date=date(2025, 6, 2) + timedelta(days=day),
+                total=total,
+                direction_a=round(total * share),
+                direction_b=total - round(total * share),
+                hours=24,
+                weather=["sonnig", "Regen", ""][day % 3],
+            )
     sign_in(page, user)
     goto(page, reverse("programmes:transformation:kpi_detail", kwargs={**programme.url_kwargs, "pk": kpi.pk}))
     page.locator("canvas[data-footfall-source]").first.wait_for()
     assert page.locator("#footfall-weekday tbody tr").count() == 7
+    # By location and by direction: a chart each (drawn by Chart.js) and a table with the figures
+    assert page.locator("canvas[data-footfall-source]").count() == 4
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('canvas[data-footfall-source]')].every((c) => window.Chart.getChart(c))"
+    )
+    assert page.locator("#footfall-location tbody tr").count() == 2
+    assert page.locator("#footfall-direction tbody tr").all_inner_texts() == [
+        "Bahnhofstraße\t495\t1155\t30,0 %\t14",
+        "Markt\t990\t660\t60,0 %\t14",
+    ]
+    check_a11y(page)

@@ -66,3 +66,30 @@ def test_demo_step_imports_two_years_for_two_locations_once(world):
     assert 15000 < before < after < 22000  # growth after the measure, around the KPI's baseline and target
     assert FootfallDay.objects.aggregate(s=Sum("total"))["s"] == data_import.summary["pedestrians"]
     assert elapsed < 10
+
+
+def test_the_demo_has_a_kpi_for_all_locations_and_one_for_marktplatz_with_both_directions(world):
+    from transformation.kpis import kpi_footfall
+
+    seed_imports(demo_context(world))
+    footfall = KPI.objects.get(programme=world.programme, code="FOOTFALL")
+    markt = KPI.objects.get(programme=world.programme, code="FOOTFALL_MARKT")
+    assert (footfall.counter_location, markt.counter_location) == ("", "Marktplatz")
+
+    breakdown = kpi_footfall(footfall)
+    assert [row["location"] for row in breakdown["by_location"]] == ["Bahnhofstraße (Nord)", "Marktplatz"]
+    assert len(breakdown["by_direction"]) == 2
+    for row in breakdown["by_direction"]:
+        assert row["days"] == 730 and 45 < row["share_a"] < 55  # both directions counted, about half each
+    assert breakdown["direction_labels"][0].endswith("(Fußgänger Richtung links)")
+
+    # The Marktplatz KPI holds the last eight weeks of that location alone, one value per day
+    values = dict(Measurement.objects.filter(kpi=markt).values_list("period_start", "value"))
+    counts = dict(
+        FootfallDay.objects.filter(location="Marktplatz", date__in=values).values_list("date", "total")
+    )
+    assert len(values) == 56 and values == counts
+    assert [row["location"] for row in kpi_footfall(markt)["by_location"]] == ["Marktplatz"]
+    # Importing the extract replaced Marktplatz days with the same counts: the all-locations KPI is unchanged
+    assert FootfallDay.objects.filter(programme=world.programme).count() == 2 * 730
+    assert Measurement.objects.filter(kpi=footfall).count() == 730

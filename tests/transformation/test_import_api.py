@@ -74,6 +74,37 @@ def test_apply_imports_the_checked_file(api_as, world, footfall, django_capture_
     assert again.status_code == HTTPStatus.CONFLICT
 
 
+def test_an_upload_names_the_one_location_its_kpi_counts(
+    api_as, world, footfall, django_capture_on_commit_callbacks
+):
+    api = api_as("member")
+    payload = {
+        "programme": world.programme.pk,
+        "kind": "counter",
+        "kpi": footfall.pk,
+        "location": "Marktplatz",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(LIST, {**payload, "file": upload("counter_de_latin1.csv")}, format="multipart")
+    assert response.json()["location"] == "Marktplatz"
+    body = api.get(detail(response.json()["id"])).json()
+    assert body["status"] == "ready"
+    assert body["preview"]["scope"] == {"location": "Marktplatz", "previous": "", "recomputed": 0}
+    with django_capture_on_commit_callbacks(execute=True):
+        api.post(f"{detail(body['id'])}apply/")
+    assert api.get(f"/api/v1/kpis/{footfall.pk}/").json()["counter_location"] == "Marktplatz"
+    # Marktplatz alone: 40 pedestrians on 1 July (the file's Bahnhofstraße row is stored but not counted)
+    assert Measurement.objects.get(kpi=footfall, period_start="2022-07-01").value == 40
+    with django_capture_on_commit_callbacks(execute=True):
+        wrong = api.post(
+            LIST,
+            {**payload, "location": "Rathaus", "file": upload("counter_de_latin1.csv")},
+            format="multipart",
+        )
+    errors = api.get(detail(wrong.json()["id"])).json()["errors"]
+    assert errors[0]["column"] == "location" and "Rathaus" in errors[0]["message"]
+
+
 def test_failed_check_shows_errors_by_row_and_column(api_as, world, footfall):
     data_import = make_import(world, footfall, "counter_errors.csv")
     body = api_as("member").get(detail(data_import.pk)).json()

@@ -278,3 +278,113 @@ def test_the_page_and_the_api_apply_through_the_same_service(
         api_as("member").post(reverse("api:data-import-apply", kwargs={"pk": by_api.pk}))
     assert calls == [by_page.pk, by_api.pk]
     assert set(DataImport.objects.values_list("status", flat=True)) == {DataImport.Status.DONE}
+
+
+# --- Counter locations: one KPI per location, or all locations --------------------------------------------------
+
+
+def imported_for(world, file, kpi, location):
+    data_import = import_services.data_import_create(
+        programme=world.programme,
+        kind="counter",
+        file=file,
+        kpi=kpi,
+        user=world.user("member"),
+        location=location,
+    )
+    import_services.data_import_check(data_import=data_import)
+    assert data_import.status == DataImport.Status.READY, data_import.errors
+    return import_services.data_import_apply(data_import=data_import)
+
+
+def values(kpi):
+    return dict(Measurement.objects.filter(kpi=kpi).values_list("period_start", "value"))
+
+
+def test_a_kpi_per_location_and_one_for_all_stay_in_step_when_a_day_is_imported_again(world, footfall):
+    both = counter_csv(locations=("Marktplatz", "Bahnhof"), days=3, count=lambda loc, t: 10)
+    first = imported_for(world, upload("all.csv", both), footfall, "")
+    assert first.summary["directions"] == ["Fußgänger Richtung links", "Fußgänger Richtung rechts"]
+    markt = KPIFactory(programme=world.programme, code="MARKT", frequency="daily")
+    imported_for(
+        world, upload("markt.csv", counter_csv(days=3, count=lambda loc, t: 10)), markt, "Marktplatz"
+    )
+    markt.refresh_from_db()
+    assert markt.counter_location == "Marktplatz"
+    assert values(markt) == {date(2022, 7, d): Decimal("240") for d in (1, 2, 3)}
+    assert values(footfall) == {date(2022, 7, d): Decimal("480") for d in (1, 2, 3)}
+
+    # A corrected export of Marktplatz for 2–3 July, imported for the all-locations KPI
+    corrected = counter_csv(start=date(2022, 7, 2), days=2, count=lambda loc, t: 20)
+    again = imported_for(world, upload("fix.csv", corrected), footfall, "")
+    assert values(footfall) == {
+        date(2022, 7, 1): Decimal("480"),
+        date(2022, 7, 2): Decimal("720"),
+        date(2022, 7, 3): Decimal("720"),
+    }
+    # The Marktplatz KPI holds the corrected counts too, still one value per day
+    assert values(markt) == {
+        date(2022, 7, 1): Decimal("240"),
+        date(2022, 7, 2): Decimal("480"),
+        date(2022, 7, 3): Decimal("480"),
+    }
+    assert again.summary["other_kpis"] == ["MARKT"] and again.summary["replaced"] == 2
+    assert FootfallDay.objects.count() == 6
+
+
+def test_choosing_another_location_recomputes_the_kpis_earlier_values(world, footfall):
+    both = counter_csv(locations=("Marktplatz", "Bahnhof"), days=3, count=lambda loc, t: 10)
+    imported_for(world, upload("all.csv", both), footfall, None)  # omitted: the KPI's choice, all locations
+    footfall.refresh_from_db()
+    assert footfall.counter_location == ""
+
+    bahnhof = counter_csv(locations=("Bahnhof",), start=date(2022, 7, 3), days=2, count=lambda loc, t: 5)
+    data_import = import_services.data_import_create(
+        programme=world.programme,
+        kind="counter",
+        file=upload("b.csv", bahnhof),
+        kpi=footfall,
+        location="Bahnhof",
+    )
+    import_services.data_import_check(data_import=data_import)
+    assert data_import.preview["scope"] == {"location": "Bahnhof", "previous": "", "recomputed": 3}
+    import_services.data_import_apply(data_import=data_import)
+    assert values(footfall) == {
+        date(2022, 7, 1): Decimal("240"),
+        date(2022, 7, 2): Decimal("240"),
+        date(2022, 7, 3): Decimal("120"),
+        date(2022, 7, 4): Decimal("120"),
+    }
+
+    # Back to Marktplatz, which was never counted on 4 July: that day's value goes
+    markt_day = counter_csv(days=1, count=lambda loc, t: 10)
+    last = imported_for(world, upload("m.csv", markt_day), footfall, "Marktplatz")
+    assert values(footfall) == {date(2022, 7, d): Decimal("240") for d in (1, 2, 3)}
+    assert last.summary["removed"] == 1 and last.summary["location"] == "Marktplatz"
+
+
+def test_an_omitted_location_keeps_the_kpis_choice(world, footfall):
+    footfall.counter_location = "Marktplatz"
+    footfall.save()
+    data_import = import_services.data_import_create(
+        programme=world.programme, kind="counter", file=upload("counter_de_latin1.csv"), kpi=footfall
+    )
+    assert data_import.location == "Marktplatz"
+
+
+def test_a_survey_fed_kpi_takes_no_counts(world):
+    from tests.evaluation.factories import make_survey
+
+    question = make_survey(world.programme).questions.get(code="grade")
+    kpi = KPIFactory(programme=world.programme, source_question=question, source_aggregate="mean")
+    with pytest.raises(ValidationError) as raised:
+        import_services.data_import_create(
+            programme=world.programme,
+            kind="counter",
+            file=upload("counter_de_latin1.csv"),
+            kpi=kpi,
+            location="",
+        )
+    assert raised.value.message_dict["kpi"] == [
+        "This KPI is fed by a survey; choose another KPI for the counts."
+    ]

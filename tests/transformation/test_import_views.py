@@ -85,13 +85,14 @@ def test_a_member_uploads_checks_previews_and_imports_a_counter_file(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url(world, "import_create"),
-            {"kind": "counter", "kpi": footfall.pk, "file": upload("counter_de_latin1.csv")},
+            {"kind": "counter", "kpi": footfall.pk, "scope": "all", "file": upload("counter_de_latin1.csv")},
         )
     data_import = DataImport.objects.get()
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == url(world, "import_detail", pk=data_import.pk)
     page = client.get(response["Location"]).content.decode()
     assert 'id="import-preview"' in page and "Bahnhofstraße" in page and 'id="import-apply"' in page
+    assert "KPI FOOTFALL will count all locations of the programme (their sum per day)." in page
     assert "<progress" in page and 'aria-live="polite"' in page
     assert "hx-trigger" not in page  # a checked import is not polled
     with django_capture_on_commit_callbacks(execute=True):
@@ -101,6 +102,77 @@ def test_a_member_uploads_checks_previews_and_imports_a_counter_file(
     assert FootfallDay.objects.count() == 3 and Measurement.objects.filter(kpi=footfall).count() == 2
     page = client.get(url(world, "import_detail", pk=data_import.pk)).content.decode()
     assert 'id="import-summary"' in page
+
+
+def test_a_counter_upload_needs_an_explicit_choice_of_locations(client_as, world, footfall):
+    client = client_as("member")
+    response = client.post(
+        url(world, "import_create"),
+        {"kind": "counter", "kpi": footfall.pk, "file": upload("counter_de_latin1.csv")},
+    )
+    assert response.context["form"].errors["scope"] == ["Choose whether the KPI counts all locations or one."]
+    response = client.post(
+        url(world, "import_create"),
+        {"kind": "counter", "kpi": footfall.pk, "scope": "one", "file": upload("counter_de_latin1.csv")},
+    )
+    assert response.context["form"].errors["location"] == ["Name the location the KPI counts."]
+    assert not DataImport.objects.exists()
+
+
+def test_a_kpi_for_one_location_is_chosen_on_upload_and_the_preview_says_so(
+    client_as, world, footfall, django_capture_on_commit_callbacks
+):
+    FootfallDay.objects.create(
+        programme=world.programme, location="Marktplatz", date="2022-06-01", total=1, hours=1
+    )
+    markt = KPIFactory(programme=world.programme, code="MARKT", frequency="daily")
+    client = client_as("member")
+    form_page = client.get(url(world, "import_create")).content.decode()
+    assert '<datalist id="counter-locations"><option value="Marktplatz"></option></datalist>' in form_page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url(world, "import_create"),
+            {
+                "kind": "counter",
+                "kpi": markt.pk,
+                "scope": "one",
+                "location": " Marktplatz ",
+                "file": upload("counter_de_latin1.csv"),
+            },
+        )
+    data_import = DataImport.objects.get()
+    assert data_import.location == "Marktplatz"
+    page = client.get(response["Location"]).content.decode()
+    assert "KPI MARKT will count the location “Marktplatz” only." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(world, "import_apply", pk=data_import.pk))
+    markt.refresh_from_db()
+    assert markt.counter_location == "Marktplatz"
+    page = client.get(url(world, "import_detail", pk=data_import.pk)).content.decode()
+    assert '<dd id="import-kpi-scope">Marktplatz</dd>' in page
+
+
+def test_a_location_missing_from_the_file_fails_the_check(
+    client_as, world, footfall, django_capture_on_commit_callbacks
+):
+    client = client_as("member")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url(world, "import_create"),
+            {
+                "kind": "counter",
+                "kpi": footfall.pk,
+                "scope": "one",
+                "location": "Rathaus",
+                "file": upload("counter_de_latin1.csv"),
+            },
+        )
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="import-errors"' in page
+    assert (
+        "The file has no rows for “Rathaus”, the location chosen for the KPI. Locations in the file: "
+        "Bahnhofstraße, Marktplatz."
+    ) in page
 
 
 def test_upload_form_errors_are_shown_on_the_fields(client_as, world, footfall):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.permissions import check_matrix
 from tests.transformation.factories_kpis import KPIFactory, MeasurementFactory
-from transformation.models import KPI, Measurement
+from transformation.models import KPI, FootfallDay, Measurement
 
 pytestmark = pytest.mark.django_db
 
@@ -45,12 +45,17 @@ def measurements_url(kpi):
     return reverse("api:kpi-measurements", kwargs={"pk": kpi.pk})
 
 
+def footfall_url(kpi):
+    return reverse("api:kpi-footfall", kwargs={"pk": kpi.pk})
+
+
 # ---------------------------------------------------------------------------------------------- permissions
 
 
 def test_read_matrix(api_as, kpi):
     check_matrix(api_as, detail(kpi), READ)
     check_matrix(api_as, measurements_url(kpi), READ)
+    check_matrix(api_as, footfall_url(kpi), READ)
     check_matrix(api_as, reverse("api:kpi-list"), {**READ, "other_lead": 200})
     check_matrix(api_as, reverse("api:kpi-catalogue-list"), {**READ, "other_lead": 200})
 
@@ -253,6 +258,84 @@ def test_an_empty_or_odd_body_is_400(api_as, kpi):
     api = api_as("member")
     assert api.post(measurements_url(kpi), [], format="json").status_code == 400
     assert api.post(measurements_url(kpi), "17", format="json").status_code == 400
+
+
+# ---------------------------------------------------------------------------------------------- footfall
+
+
+def counted(world, kpi, location, day, total, a=None, b=None):
+    FootfallDay.objects.create(
+        programme=world.programme,
+        location=location,
+        date=day,
+        total=total,
+        direction_a=a,
+        direction_b=b,
+        hours=24,
+    )
+    Measurement.objects.update_or_create(
+        kpi=kpi, period_start=day, period_end=day, defaults={"value": Decimal(total), "source": "counter"}
+    )
+
+
+def test_the_footfall_of_a_kpi_by_weekday_weather_location_and_direction(api_as, world):
+    kpi = KPIFactory(programme=world.programme, code="PASSANTEN_MARKT", counter_location="Markt")
+    counted(world, kpi, "Markt", date(2025, 6, 2), 100, a=70, b=30)  # a Monday
+    counted(world, kpi, "Markt", date(2025, 6, 7), 300, a=150, b=150)  # a Saturday
+    FootfallDay.objects.create(  # another location: outside the KPI's scope
+        programme=world.programme, location="Bahnhof", date=date(2025, 6, 2), total=999, hours=24
+    )
+    data = api_as("stakeholder").get(footfall_url(kpi), HTTP_ACCEPT_LANGUAGE="en").json()
+    assert data["location"] == "Markt"
+    assert data["by_weekday"] == [
+        {"weekday": 1, "label": "Monday", "mean": 100, "days": 1},
+        {"weekday": 6, "label": "Saturday", "mean": 300, "days": 1},
+    ]
+    assert data["by_weather"] == [{"weather": "", "label": "not recorded", "mean": 200, "days": 2}]
+    assert data["by_location"] == [{"location": "Markt", "total": 400, "days": 2, "mean": 200}]
+    assert data["by_direction"] == [
+        {
+            "location": "Markt",
+            "days": 2,
+            "direction_a": 220,
+            "direction_b": 180,
+            "mean_a": 110,
+            "mean_b": 90,
+            "share_a": 55.0,
+            "share_b": 45.0,
+        }
+    ]
+    assert data["direction_labels"] == ["Direction 1", "Direction 2"]
+    detail_data = api_as("member").get(detail(kpi)).json()
+    assert detail_data["counter_location"] == "Markt"
+
+
+def test_a_kpi_without_counter_data_has_empty_footfall(api_as, kpi):
+    data = api_as("member").get(footfall_url(kpi)).json()
+    assert data["by_location"] == [] and data["by_direction"] == [] and data["location"] == ""
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_the_footfall_costs_the_same_queries_for_1_and_30_locations(
+    api_as, world, django_assert_max_num_queries, n
+):
+    kpi = KPIFactory(programme=world.programme, code="FOOTFALL")
+    for index in range(n):
+        for day in range(3):
+            FootfallDay.objects.create(
+                programme=world.programme,
+                location=f"Ort {index}",
+                date=date(2025, 6, 2) + timedelta(days=day),
+                total=100,
+                direction_a=40,
+                direction_b=60,
+                weather=["Regen", "Klar"][day % 2],
+                hours=24,
+            )
+    api = api_as("member")
+    with django_assert_max_num_queries(10):
+        response = api.get(footfall_url(kpi))
+    assert len(response.json()["by_direction"]) == n
 
 
 # ---------------------------------------------------------------------------------------------- query counts

@@ -266,26 +266,112 @@ def test_footfall_by_weekday_and_weather_for_the_footfall_kpi(client_as, world):
     assert 'id="footfall-weekday"' in html and 'id="footfall-weather"' in html
 
 
-def test_another_kpi_shows_only_the_footfall_of_its_own_imports(client_as, world):
-    kpi = KPIFactory(programme=world.programme, code="PASSANTEN_MARKT")
-    data_import = DataImport.objects.create(
-        programme=world.programme, kind="counter", kpi=kpi, file="imports/x.csv", original_name="x.csv"
-    )
-    FootfallDay.objects.create(
+def footfall_day(world, location, day, total, a=None, b=None, **fields):
+    return FootfallDay.objects.create(
         programme=world.programme,
-        location="Markt",
-        date=date(2025, 6, 2),
-        total=100,
+        location=location,
+        date=day,
+        total=total,
+        direction_a=a,
+        direction_b=b,
         hours=24,
-        data_import=data_import,
+        **fields,
     )
-    FootfallDay.objects.create(
-        programme=world.programme, location="Bahnhof", date=date(2025, 6, 2), total=900, hours=24
+
+
+def counter_value(kpi, day, value):
+    return MeasurementFactory(
+        kpi=kpi, period_start=day, period_end=day, value=Decimal(value), source="counter"
     )
-    response = client_as("member").get(url(world, "kpi_detail", pk=kpi.pk))
-    assert response.context["footfall"]["by_weekday"][0]["mean"] == 100
+
+
+def test_a_kpi_bound_to_one_location_shows_only_the_days_of_that_location_it_holds(client_as, world):
+    kpi = KPIFactory(programme=world.programme, code="PASSANTEN_MARKT", counter_location="Markt")
+    counter_value(kpi, date(2025, 6, 2), 100)
+    footfall_day(world, "Markt", date(2025, 6, 2), 100, a=60, b=40)
+    footfall_day(world, "Bahnhof", date(2025, 6, 2), 900, a=500, b=400)
+    footfall_day(world, "Markt", date(2025, 6, 3), 700)  # a day the KPI holds no value for
+    response = client_as("stakeholder").get(url(world, "kpi_detail", pk=kpi.pk))
+    footfall = response.context["footfall"]
+    assert [(r["label"], r["mean"]) for r in footfall["by_weekday"]] == [("Montag", 100)]
+    assert footfall["by_location"] == [{"location": "Markt", "total": 100, "days": 1, "mean": 100}]
+    assert [(r["location"], r["mean_a"], r["mean_b"], r["share_a"]) for r in footfall["by_direction"]] == [
+        ("Markt", 60, 40, 60.0)
+    ]
+    html = response.content.decode()
+    assert "Diese Kennzahl zählt nur den Standort „Markt“." in html
     plain = KPIFactory(programme=world.programme, code="OTHER")
     assert client_as("member").get(url(world, "kpi_detail", pk=plain.pk)).context["footfall"] is None
+
+
+def test_footfall_by_location_and_direction_with_chart_data_and_tables(client_as, world):
+    kpi = KPIFactory(programme=world.programme, code="FOOTFALL", unit="Personen/Tag", frequency="daily")
+    for day in (date(2025, 6, 2), date(2025, 6, 3)):
+        footfall_day(world, "Marktplatz", day, 1000, a=600, b=400)
+        footfall_day(world, "Bahnhof", day, 300, a=100, b=200)
+    footfall_day(world, "Bahnhof", date(2025, 6, 4), 500)  # no direction columns that day
+    DataImport.objects.create(
+        programme=world.programme,
+        kind="counter",
+        kpi=kpi,
+        file="imports/x.csv",
+        original_name="x.csv",
+        status="done",
+        summary={"directions": ["Fußgänger Richtung links", "Fußgänger Richtung rechts"]},
+    )
+    response = client_as("member").get(url(world, "kpi_detail", pk=kpi.pk))
+    footfall = response.context["footfall"]
+    assert footfall["by_location"] == [
+        {"location": "Bahnhof", "total": 1100, "days": 3, "mean": 367},
+        {"location": "Marktplatz", "total": 2000, "days": 2, "mean": 1000},
+    ]
+    assert footfall["by_direction"] == [
+        {
+            "location": "Bahnhof",
+            "days": 2,
+            "direction_a": 200,
+            "direction_b": 400,
+            "mean_a": 100,
+            "mean_b": 200,
+            "share_a": 33.3,
+            "share_b": 66.7,
+        },
+        {
+            "location": "Marktplatz",
+            "days": 2,
+            "direction_a": 1200,
+            "direction_b": 800,
+            "mean_a": 600,
+            "mean_b": 400,
+            "share_a": 60.0,
+            "share_b": 40.0,
+        },
+    ]
+    assert footfall["direction_labels"] == [
+        "Richtung 1 (Fußgänger Richtung links)",
+        "Richtung 2 (Fußgänger Richtung rechts)",
+    ]
+    assert footfall["chart"]["direction"]["datasets"][0]["values"] == [100, 600]
+    html = response.content.decode()
+    assert table_rows(html, "footfall-location") == [
+        ["Bahnhof", "367", "1100", "3"],
+        ["Marktplatz", "1000", "2000", "2"],
+    ]
+    assert table_rows(html, "footfall-direction") == [
+        ["Bahnhof", "100", "200", "33,3 %", "2"],
+        ["Marktplatz", "600", "400", "60,0 %", "2"],
+    ]
+    assert "Richtung 1 (Fußgänger Richtung links): Mittelwert pro Tag" in html
+    assert 'id="footfall-location-data"' in html and 'id="footfall-direction-data"' in html
+    assert "alle Standorte des Programms" in html
+
+
+def test_counter_days_without_direction_columns_say_so(client_as, world):
+    kpi = KPIFactory(programme=world.programme, code="FOOTFALL")
+    footfall_day(world, "Markt", date(2025, 6, 2), 100)
+    response = client_as("member").get(url(world, "kpi_detail", pk=kpi.pk))
+    assert response.context["footfall"]["by_direction"] == []
+    assert 'id="footfall-no-direction"' in response.content.decode()
 
 
 # ---------------------------------------------------------------------------------------------- forms
@@ -527,11 +613,13 @@ def test_the_detail_page_costs_the_same_queries_for_1_and_50_measurements(
             period_start=date(2025, 1, 1) + timedelta(days=day),
             period_end=date(2025, 1, 1) + timedelta(days=day),
         )
-        FootfallDay.objects.create(
+        FootfallDay.objects.create(  # one more location every day, counted in both directions
             programme=world.programme,
-            location="Markt",
+            location=f"Ort {day}",
             date=date(2025, 1, 1) + timedelta(days=day),
             total=100,
+            direction_a=30,
+            direction_b=70,
             hours=24,
         )
     client = client_as("member")
@@ -539,3 +627,5 @@ def test_the_detail_page_costs_the_same_queries_for_1_and_50_measurements(
     with django_assert_max_num_queries(16):
         response = client.get(url(world, "kpi_detail", pk=kpi.pk))
     assert len(response.context["page"].object_list) == n
+    footfall = response.context["footfall"]
+    assert len(footfall["by_location"]) == n and len(footfall["by_direction"]) == n

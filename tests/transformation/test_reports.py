@@ -3,6 +3,7 @@
 import json
 from datetime import date, timedelta
 from decimal import Decimal
+from html.parser import HTMLParser
 from smtplib import SMTPRecipientsRefused, SMTPServerDisconnected
 
 import pytest
@@ -405,6 +406,83 @@ def test_a_report_and_its_emails_name_nobody(world, team, language):
         assert not leaked, f"{where}: {leaked}"
         for role in ("stakeholder", "member", "lead"):
             assert world.user(role).name not in text, (where, role)
+
+
+class _ChartRows(HTMLParser):
+    """The cell texts of every row of the e-mail's table charts, per chart (class mail-chart / mail-spark)."""
+
+    def __init__(self):
+        super().__init__()
+        self.charts, self.tables, self.row, self.cell, self.depth = [], [], None, None, 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "table":
+            is_chart = self.cell is None and ("mail-chart" in classes or "mail-spark" in classes)
+            self.tables.append(is_chart)
+            if is_chart:
+                self.charts.append({"label": attrs.get("aria-label"), "rows": []})
+        elif tag == "tr" and "mail-chart__row" in classes:
+            self.row = []
+            self.charts[-1]["rows"].append(self.row)
+        elif tag == "td" and self.row is not None:
+            if self.cell is None:
+                self.cell, self.depth = "", 1
+            else:
+                self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self.cell is not None:
+            self.depth -= 1
+            if self.depth == 0:
+                text = self.cell.replace("\xa0", " ").strip()
+                if text:
+                    self.row.append(text)
+                self.cell = None
+        elif (tag == "tr" and self.cell is None) or (tag == "table" and self.tables and self.tables.pop()):
+            self.row = None  # the end of a chart row, or of a chart
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+
+def chart_rows(html):
+    parser = _ChartRows()
+    parser.feed(html)
+    return {chart["label"]: chart["rows"] for chart in parser.charts}
+
+
+@pytest.mark.django_db
+def test_the_email_body_draws_its_charts_as_tables_with_the_figures_and_no_svg(world, team):
+    schedule, kpi = team
+    MeasurementFactory(
+        kpi=kpi, period_start=date(2026, 2, 1), period_end=date(2026, 2, 28), value=Decimal("1100")
+    )
+    report = build(schedule)
+    assert "<svg" in report.html  # the stored snapshot (and its PDF) keep their SVG charts
+    # A late correction after the build: the e-mail still says what the snapshot says
+    kpi.measurements.filter(period_end=date(2026, 3, 31)).update(value=Decimal("999"))
+    assert reports.report_send(report=report) == 4
+    html = mail.outbox[0].alternatives[0][0]
+    assert mail.outbox[0].alternatives[0][1] == "text/html"
+    assert "<svg" not in html.lower() and "<script" not in html.lower() and "<img" not in html.lower()
+    charts = chart_rows(html)
+    assert charts["KPIs nach Status"] == [
+        ["auf Kurs", "1"],
+        ["gefährdet", "0"],
+        ["nicht auf Kurs", "0"],
+        ["keine Daten", "0"],
+    ]
+    assert charts["Passanten: die letzten Werte"] == [["1.100 → 1.200"]]  # the sparkline in the KPI table
+    assert charts["Passanten: die letzten Werte nach Zeitraum"] == [
+        ["28.02.2026", "1.100 Personen/Tag"],
+        ["31.03.2026", "1.200 Personen/Tag"],
+    ]
+    # Bars are coloured table cells whose width is the share of the largest figure
+    assert 'width="100%" height="14" bgcolor="#1d4e89"' in html
+    assert "999" not in html
 
 
 # --- Recipients and schedules ----------------------------------------------------------------------------------
@@ -815,3 +893,22 @@ def test_the_redact_command_refuses_an_unknown_programme():
 
     with pytest.raises(CommandError):
         call_command("redact_report_snapshots", "--programme", 987654)
+
+
+def test_mail_charts_scale_bars_to_the_largest_figure_and_write_every_figure():
+    from transformation import mailcharts
+
+    html = mailcharts.bar_chart_html(
+        [("geplant", 3), ("erledigt", 1), ("blockiert", 0)], label="Meilensteine"
+    )
+    assert chart_rows(html) == {"Meilensteine": [["geplant", "3"], ["erledigt", "1"], ["blockiert", "0"]]}
+    assert 'width="100%" height="14" bgcolor="#1d4e89"' in html  # 3 of 3
+    assert 'width="33%" height="14" bgcolor="#1d4e89"' in html  # 1 of 3
+    assert html.count('bgcolor="#1d4e89"') == 2  # no bar at all for 0
+    assert "<svg" not in html and "<script" not in html
+    escaped = mailcharts.bar_chart_html([("<b>x</b>", 1)], label="a&b")
+    assert "&lt;b&gt;x&lt;/b&gt;" in escaped and 'aria-label="a&amp;b"' in escaped
+    assert "–" in mailcharts.sparkline_html([], label="leer")
+    assert chart_rows(mailcharts.sparkline_html([(date(2026, 1, 31), Decimal("7"))], label="s")) == {
+        "s": [["7"]]
+    }

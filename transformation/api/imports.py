@@ -54,6 +54,7 @@ class DataImportSerializer(serializers.ModelSerializer):
             "programme",
             "kind",
             "kpi",
+            "location",
             "original_name",
             "encoding",
             "status",
@@ -86,6 +87,16 @@ class DataImportUploadSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         help_text="Counter imports: the footfall KPI that receives one value per day.",
+    )
+    location = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=(
+            "Counter imports: the one location the KPI counts (as in the export's location column), or an "
+            "empty string for all locations of the programme (their sum per day). Omitted: the KPI keeps its "
+            "current choice (all locations for a KPI never fed by a counter)."
+        ),
     )
     file = serializers.FileField(
         help_text="CSV (or XLSX for KPI values); see docs/imports.md for the formats."
@@ -182,6 +193,7 @@ class DataImportViewSet(
                 programme=programme,
                 kind=data["kind"],
                 kpi=data.get("kpi"),
+                location=data.get("location"),
                 file=data["file"],
                 user=request.user,
             )

@@ -5,6 +5,8 @@
 - ``/api/v1/kpis/{id}/measurements/``: GET lists (paginated, oldest first); POST takes one object or a list.
   A list is all-or-nothing: a 400 answers a list with one error object per item (``{}`` for a good item).
   An item for a period that already has a value **replaces** it (so a batch can be resent safely).
+- ``/api/v1/kpis/{id}/footfall/``: the pedestrian counts behind a counter-fed KPI by weekday, weather, location
+  and direction (everyone who reads the KPI).
 - ``/api/v1/kpi-catalogue/``: the shipped KPI catalogue, read-only.
 """
 
@@ -66,6 +68,10 @@ class KPISerializer(serializers.ModelSerializer):
     )
     targets = TargetSerializer(many=True, required=False)
     name = serializers.CharField(read_only=True, help_text="The name in the request's language.")
+    counter_location = serializers.CharField(
+        read_only=True,
+        help_text="Counter-fed KPIs: the one location counted; empty = all locations (chosen on a counter import).",
+    )
     status = serializers.SerializerMethodField(help_text="The status along the target path (docs/kpis.md).")
 
     class Meta:
@@ -94,6 +100,7 @@ class KPISerializer(serializers.ModelSerializer):
             "source_question",
             "source_aggregate",
             "source_choice",
+            "counter_location",
             "targets",
             "status",
             "created_at",
@@ -164,6 +171,51 @@ class MeasurementSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "source", "evidence_file", "wave", "data_import", "created_at"]
         # Uniqueness of a period is decided by the service (replace on resend), not by the serializer.
         validators: list = []
+
+
+class FootfallWeekdaySerializer(serializers.Serializer):
+    weekday = serializers.IntegerField(help_text="ISO weekday: 1 = Monday … 7 = Sunday.")
+    label = serializers.CharField()
+    mean = serializers.IntegerField(help_text="Mean pedestrians per day (the KPI's locations together).")
+    days = serializers.IntegerField()
+
+
+class FootfallWeatherSerializer(serializers.Serializer):
+    weather = serializers.CharField(allow_blank=True, help_text="As in the export; empty = not recorded.")
+    label = serializers.CharField()
+    mean = serializers.IntegerField(help_text="Mean pedestrians per location and day.")
+    days = serializers.IntegerField(help_text="Location days.")
+
+
+class FootfallLocationSerializer(serializers.Serializer):
+    location = serializers.CharField()
+    total = serializers.IntegerField(help_text="Pedestrians in all.")
+    days = serializers.IntegerField()
+    mean = serializers.IntegerField(help_text="Mean pedestrians per day.")
+
+
+class FootfallDirectionSerializer(serializers.Serializer):
+    location = serializers.CharField()
+    days = serializers.IntegerField(help_text="Days on which both directions were counted.")
+    direction_a = serializers.IntegerField(help_text="Pedestrians in direction 1 on those days.")
+    direction_b = serializers.IntegerField(help_text="Pedestrians in direction 2 on those days.")
+    mean_a = serializers.IntegerField()
+    mean_b = serializers.IntegerField()
+    share_a = serializers.FloatField(allow_null=True, help_text="Share of direction 1 in %.")
+    share_b = serializers.FloatField(allow_null=True, help_text="Share of direction 2 in %.")
+
+
+class FootfallSerializer(serializers.Serializer):
+    location = serializers.CharField(
+        allow_blank=True, help_text="The location the KPI counts; empty = all locations of the programme."
+    )
+    direction_labels = serializers.ListField(
+        child=serializers.CharField(), help_text="What direction 1 and 2 are (the export's column names)."
+    )
+    by_weekday = FootfallWeekdaySerializer(many=True)
+    by_weather = FootfallWeatherSerializer(many=True)
+    by_location = FootfallLocationSerializer(many=True)
+    by_direction = FootfallDirectionSerializer(many=True)
 
 
 class BulkResultSerializer(serializers.Serializer):
@@ -237,6 +289,22 @@ class KPIViewSet(
     def perform_destroy(self, instance):
         require(self.request, EDIT, instance.programme)
         services_kpis.kpi_delete(kpi=instance)
+
+    @extend_schema(responses=FootfallSerializer)
+    @action(detail=True, methods=["get"], serializer_class=FootfallSerializer, pagination_class=None)
+    def footfall(self, request, pk=None):
+        """Pedestrian counts behind the KPI by weekday, weather, location and direction (empty lists when the
+        KPI has no counter data); the figures of the KPI page's footfall charts."""
+        kpi = self.get_object()
+        footfall = kpis.kpi_footfall(kpi) or {
+            "location": kpi.counter_location,
+            "direction_labels": [],
+            "by_weekday": [],
+            "by_weather": [],
+            "by_location": [],
+            "by_direction": [],
+        }
+        return Response(FootfallSerializer(footfall).data)
 
     @extend_schema(methods=["get"], responses=MeasurementSerializer(many=True))
     @extend_schema(
