@@ -39,7 +39,6 @@ from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.utils import formats, timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 SPARKLINE_POINTS = 12
@@ -164,7 +163,7 @@ def _fmt(value: Decimal | None) -> str:
 def kpi_status(kpi, targets, value: Decimal | None, period_end: date | None):
     """(status, expected value, explanation) of a KPI whose latest measurement is ``value`` for ``period_end``."""
     if value is None:
-        return KpiStatus.NO_DATA, None, _g("No measurement yet.")
+        return KpiStatus.NO_DATA, None, gettext("No measurement yet.")
     fmt_value = _fmt(value)
     when = formats.date_format(period_end, "SHORT_DATE_FORMAT")
     if kpi.direction == "band":
@@ -177,14 +176,18 @@ def kpi_status(kpi, targets, value: Decimal | None, period_end: date | None):
             status = KpiStatus.AT_RISK
         else:
             status = KpiStatus.OFF_TRACK
-        text = _g(
+        text = gettext(
             "Latest value %(value)s (period ending %(date)s) against the target band %(low)s to %(high)s; "
             "at risk within %(tol)s outside the band."
         )
         return status, None, text % params
     path = target_path(kpi, targets)
     if not path:
-        return KpiStatus.NO_DATA, None, _g("Neither a baseline nor a target is set: nothing to compare with.")
+        return (
+            KpiStatus.NO_DATA,
+            None,
+            gettext("Neither a baseline nor a target is set: nothing to compare with."),
+        )
     expected = expected_at(path, period_end)
     tol = tolerance_for(kpi, path)
     gap = value - expected if kpi.direction == "lower" else expected - value  # positive = behind the path
@@ -196,17 +199,17 @@ def kpi_status(kpi, targets, value: Decimal | None, period_end: date | None):
         status = KpiStatus.OFF_TRACK
     params = {"value": fmt_value, "date": when, "expected": _fmt(expected), "tol": _fmt(tol)}
     if not list(targets):
-        text = _g(
+        text = gettext(
             "Latest value %(value)s (period ending %(date)s) against the baseline %(expected)s (no target "
             "set); at risk within %(tol)s."
         )
     elif kpi.direction == "lower":
-        text = _g(
+        text = gettext(
             "Latest value %(value)s (period ending %(date)s) against %(expected)s expected on the target "
             "path (lower is better); at risk up to %(tol)s above it."
         )
     else:
-        text = _g(
+        text = gettext(
             "Latest value %(value)s (period ending %(date)s) against %(expected)s expected on the target "
             "path (higher is better); at risk up to %(tol)s below it."
         )

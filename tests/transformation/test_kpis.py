@@ -236,3 +236,13 @@ def test_the_series_holds_every_measurement_and_the_path_for_the_chart(rising):
     assert chart["measurement_points"] == [["2025-02-28", 10.5], ["2025-03-31", 11.0]]
     assert chart["path_points"][0] == ["2025-01-01", 10.0] and chart["band"] is None
     assert series.summary.latest_value == D("11")
+
+
+def test_the_status_explanation_reads_in_german_on_german_pages(rising):
+    """The hover text of a KPI's status follows the page language (it was English on German pages)."""
+    with override("de"):
+        summary = status_of(rising, "12")
+        empty = kpi_summary(KPIFactory(programme=rising.programme, code="LEER"))
+    assert summary.explanation.startswith("Letzter Wert 12 (Zeitraum bis 01.07.2025)")
+    assert "höher ist besser" in summary.explanation
+    assert empty.explanation == "Noch kein Messwert."
