@@ -7,6 +7,15 @@ class ConceptConfig(AppConfig):
     verbose_name = _("Konzeption")
 
     def ready(self) -> None:
+        from programmes.navigation import NavEntry, programme_pages
+
+        programme_pages.register_urls("konzeption/", "concept.urls")
+        programme_pages.register_nav(
+            NavEntry(
+                key="konzeption", label=_("Konzeption"), url_name="programmes:konzeption", order=30, abbr="K"
+            )
+        )
+
         from programmes.gates import gate_registry
 
         from . import gates
