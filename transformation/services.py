@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from concept import services as concept_services
 from concept.models import Feasibility, Measure
+from programmes.errors import ConflictError
 from programmes.models import Programme
 
 from . import selectors
@@ -23,15 +24,6 @@ from .models import (
     Milestone,
     RolloutStage,
 )
-
-
-class ConflictError(Exception):
-    """The change clashes with the object's state (an approved case is frozen); the API answers 409."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
 
 CASE_FIELDS = {
     "title",
