@@ -363,6 +363,7 @@ class MatrixView(KMixin, TemplateView):
 class FeasibilityView(MeasureMixin, FormView):
     template_name = "concept/feasibility.html"
     form_class = FeasibilityForm
+    post_permission_required = EDIT
 
     def get_form_kwargs(self):
         return {
@@ -380,13 +381,6 @@ class FeasibilityView(MeasureMixin, FormView):
             funding_form=FundingSourceForm(prefix="funding"),
         )
         return context
-
-    def post(self, request, *args, **kwargs):
-        if not request.user.has_perm(EDIT, self.programme):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
-        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -437,6 +431,7 @@ class ProvidersView(MeasureMixin, TemplateView):
     """Provider comparison (Nutzwertanalyse): criteria set, providers, scores, weighted totals and ranking."""
 
     template_name = "concept/providers.html"
+    post_permission_required = EDIT
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -459,10 +454,6 @@ class ProvidersView(MeasureMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if not request.user.has_perm(EDIT, self.programme):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
         action = request.POST.get("action")
         measure = self.measure
         try:

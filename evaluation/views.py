@@ -1,7 +1,7 @@
 """Browser pages of Evaluation inside a programme. Thin: they call services and selectors."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -757,6 +757,7 @@ class ReadinessView(ProgrammeMixin, FormView):
 
     template_name = "evaluation/readiness.html"
     form_class = ReadinessForm
+    post_permission_required = EDIT
 
     @cached_property
     def history(self):
@@ -818,11 +819,6 @@ class ReadinessView(ProgrammeMixin, FormView):
             },
         )
         return context
-
-    def post(self, request, *args, **kwargs):
-        if not request.user.has_perm(EDIT, self.programme):
-            raise PermissionDenied
-        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:

@@ -14,10 +14,13 @@ class ProgrammeMixin(LoginRequiredMixin):
     """Resolves the programme from the URL for the signed-in user.
 
     A programme the user holds no role in answers 404 (its existence is not revealed); a role too weak for
-    the page answers 403. ``permission_required`` names a rules permission checked against the programme.
+    the page answers 403. ``permission_required`` names a rules permission checked against the programme;
+    ``post_permission_required`` one checked in addition for a POST, for pages every role of the programme
+    may read but only some may change (e.g. ``EDIT``).
     """
 
     permission_required = "programmes.view_programme"
+    post_permission_required: str | None = None
     model_does_not_exist = Programme.DoesNotExist
 
     @cached_property
@@ -33,6 +36,12 @@ class ProgrammeMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not request.user.has_perm(self.permission_required, self.programme):
+            raise PermissionDenied
+        if (
+            request.method == "POST"
+            and self.post_permission_required
+            and not request.user.has_perm(self.post_permission_required, self.programme)
+        ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
