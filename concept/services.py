@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from evaluation.models import Finding
 from programmes.models import Membership, Programme
 from programmes.reference import TARGET_GROUPS
+from programmes.services import only_fields as _only
 
 from .models import (
     DEFAULT_STAGES,
@@ -29,13 +30,6 @@ from .models import (
 )
 
 TARGET_GROUP_KEYS = {key for key, _label in TARGET_GROUPS}
-
-
-def _only(fields: Mapping, allowed: set[str]) -> dict:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    return dict(fields)
 
 
 # --- Journey ---------------------------------------------------------------------------------------------

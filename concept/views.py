@@ -12,6 +12,7 @@ from django.views.generic import FormView, TemplateView
 
 from config.converters import parse_id
 from evaluation.models import Finding
+from programmes.rules import EDIT
 from programmes.views import apply_validation_error
 from programmes.views_base import ProgrammeMixin
 
@@ -33,8 +34,6 @@ from .forms import (
     TouchpointForm,
 )
 from .models import FundingSource, JourneyStage, Measure, ProviderOption, RaciRow, Touchpoint
-
-EDIT = "programmes.edit_content"
 
 
 class KMixin(ProgrammeMixin):

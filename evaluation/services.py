@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from programmes.models import Programme
+from programmes.services import only_fields as _only
 
 from . import tallies, templates_data
 from .models import (
@@ -75,13 +76,6 @@ NUMBER_LIMIT = Decimal("9999999999.99")
 
 class SurveyNotOpen(Exception):
     """The survey does not take answers now (draft, closed, or outside its period)."""
-
-
-def _only(fields: Mapping, allowed: set[str]) -> dict:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
-    return dict(fields)
 
 
 # --- Surveys and waves -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from config.converters import clean_text_param, parse_id
+from programmes.rules import EDIT
 from programmes.views import apply_validation_error
 from programmes.views_base import ProgrammeMixin
 
@@ -33,8 +34,6 @@ from .forms import (
 from .models import Evidence, Finding, Question, Survey
 from .qr import absolute_url, qr_bytes
 from .results import chart_payload, parse_result_filters, question_result_filters
-
-EDIT = "programmes.edit_content"
 
 
 class EvaluationOverviewView(ProgrammeMixin, TemplateView):

@@ -29,6 +29,14 @@ from .models import (
 )
 
 
+def only_fields(fields: Mapping, allowed: set[str]) -> dict:
+    """The fields a service was given, refused as a whole if any is not among ``allowed``."""
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    return dict(fields)
+
+
 @transaction.atomic
 def organisation_create(*, creator, **fields) -> Organisation:
     """Create an organisation; its creator becomes its first admin."""

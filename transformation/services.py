@@ -1,6 +1,5 @@
 """Writes of Transformation. Views, API and the demo call these; business rules live here."""
 
-from collections.abc import Mapping
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from concept import services as concept_services
 from concept.models import Feasibility, Measure
 from programmes.errors import ConflictError
 from programmes.models import Programme
+from programmes.services import only_fields as _only
 
 from . import selectors
 from .models import (
@@ -46,13 +46,6 @@ LINE_FIELDS = {
     "funding": {"year", "amount", "label", "note"},
 }
 CRITERION_FIELDS = {"catalogue", "name", "weight", "score"}
-
-
-def _only(fields: Mapping, allowed: set[str]) -> dict:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    return dict(fields)
 
 
 def _ensure_draft(case: BusinessCase) -> None:

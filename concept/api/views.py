@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from evaluation.api.serializers import MoveSerializer  # the same {direction: up|down} body
 from programmes.api.views import BoundedLookupMixin, IdFilter, require
 from programmes.models import Organisation
+from programmes.rules import EDIT
 from programmes.selectors import programmes_visible_to
 
 from .. import selectors, services
@@ -26,8 +27,6 @@ from .serializers import (
     TemplateUseSerializer,
     TouchpointSerializer,
 )
-
-EDIT = "programmes.edit_content"
 
 
 class JourneyStageFilter(django_filters.FilterSet):

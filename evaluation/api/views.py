@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from programmes.api.views import BoundedLookupMixin, IdFilter, require
+from programmes.rules import EDIT
 
 from .. import selectors, services
 from ..abuse import client_ip, rate_limit_exceeded
@@ -39,8 +40,6 @@ from .serializers import (
     WaveCreateSerializer,
     WaveSerializer,
 )
-
-EDIT = "programmes.edit_content"
 
 
 class SurveyFilter(django_filters.FilterSet):

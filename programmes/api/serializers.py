@@ -4,6 +4,13 @@ from rest_framework import serializers
 from ..models import Invitation, Membership, Organisation, PhaseTransition, Programme, Role, Stakeholder
 
 
+def visible_programmes(serializer):
+    """The programmes the requesting user may see: the choices of a serializer's programme field."""
+    from ..selectors import programmes_visible_to
+
+    return programmes_visible_to(serializer.context["request"].user)
+
+
 class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation

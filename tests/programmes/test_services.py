@@ -543,3 +543,11 @@ def test_stakeholder_update_rejects_an_unknown_group():
         services.stakeholder_update(stakeholder=stakeholder, group="aliens")
 
     assert "group" in error_fields(excinfo)
+
+
+def test_a_service_given_a_field_it_does_not_know_refuses_all_of_them():
+    """Shared by the phase apps' services: a misspelt or foreign field is refused, never silently dropped."""
+    assert services.only_fields({"title": "A"}, {"title", "summary"}) == {"title": "A"}
+    with pytest.raises(ValidationError) as excinfo:
+        services.only_fields({"title": "A", "phase": "x", "cycle": 2}, {"title"})
+    assert excinfo.value.messages == ["Unbekannte Felder: cycle, phase"]

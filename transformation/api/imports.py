@@ -19,12 +19,11 @@ from rest_framework.response import Response
 
 from programmes.api.views import BoundedLookupMixin, IdFilter, require
 from programmes.models import Programme, Role
+from programmes.rules import EDIT
 from programmes.selectors import programmes_visible_to
 
 from .. import import_services
 from ..models import KPI, DataImport
-
-EDIT = "programmes.edit_content"
 
 
 class DataImportErrorSerializer(serializers.Serializer):

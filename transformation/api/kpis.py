@@ -24,13 +24,13 @@ from concept.models import JourneyStage, Measure
 from evaluation.models import Choice, Question
 from programmes.api.views import BoundedLookupMixin, IdFilter, require
 from programmes.models import Programme
+from programmes.rules import EDIT
 from programmes.selectors import programmes_visible_to
 
 from .. import kpis, services_kpis
 from ..catalogue import catalogue_entries
 from ..models import KPI, KPITarget, Measurement
 
-EDIT = "programmes.edit_content"
 MAX_BULK = 5000
 
 

@@ -23,12 +23,11 @@ from rest_framework.response import Response
 
 from programmes.api.views import BoundedLookupMixin, IdFilter, require
 from programmes.models import Programme, Role
+from programmes.rules import EDIT
 from programmes.selectors import programmes_visible_to
 
 from .. import reports
 from ..models import Report, ReportDelivery, ReportSchedule
-
-EDIT = "programmes.edit_content"
 
 
 def programmes_editable_by(user):

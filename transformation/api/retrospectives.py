@@ -9,12 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 
 from programmes.api.views import BoundedLookupMixin, IdFilter, require
+from programmes.rules import EDIT
 from programmes.selectors import programmes_visible_to
 
 from .. import retrospectives
 from ..models import Retrospective
-
-EDIT = "programmes.edit_content"
 
 
 class RetrospectiveSerializer(serializers.ModelSerializer):

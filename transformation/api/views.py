@@ -9,15 +9,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from programmes.api.views import BoundedLookupMixin, IdFilter, require
+from programmes.rules import EDIT, LEAD
 from programmes.selectors import programmes_visible_to
 
 from .. import selectors, services
 from ..models import BusinessCase
 from ..services import LINE_MODELS
 from .serializers import BusinessCaseSerializer, LineSerializer, LineUpdateSerializer
-
-EDIT = "programmes.edit_content"
-LEAD = "programmes.change_programme"
 
 
 class BusinessCaseFilter(django_filters.FilterSet):
