@@ -906,3 +906,20 @@ def readiness_assess(
         scores.append(score)
     ReadinessScore.objects.bulk_create(scores)
     return assessment
+
+
+def readiness_assess_scores(
+    *, programme: Programme, assessed_by=None, scores: Sequence[Mapping], comment: str = ""
+) -> ReadinessAssessment:
+    """``readiness_assess`` from a list of ``{dimension, level, note}`` (the API's shape); a dimension rated
+    twice is refused rather than one rating silently winning."""
+    dimensions = [score["dimension"] for score in scores]
+    if len(set(dimensions)) != len(dimensions):
+        raise ValidationError({"scores": _("Each dimension may appear only once.")})
+    return readiness_assess(
+        programme=programme,
+        assessed_by=assessed_by,
+        levels={score["dimension"]: score["level"] for score in scores},
+        notes={score["dimension"]: score.get("note", "") for score in scores},
+        comment=comment,
+    )

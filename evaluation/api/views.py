@@ -619,14 +619,9 @@ class ReadinessAssessmentViewSet(
         data = serializer.validated_data
         programme = data["programme"]
         require(self.request, EDIT, programme)
-        scores = data["scores"]
-        dimensions = [score["dimension"] for score in scores]
-        if len(set(dimensions)) != len(dimensions):
-            raise DjangoValidationError({"scores": _("Each dimension may appear only once.")})
-        serializer.instance = services.readiness_assess(
+        serializer.instance = services.readiness_assess_scores(
             programme=programme,
             assessed_by=self.request.user,
-            levels={score["dimension"]: score["level"] for score in scores},
-            notes={score["dimension"]: score["note"] for score in scores},
+            scores=data["scores"],
             comment=data.get("comment", ""),
         )
