@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from evaluation.models import Finding
 from programmes.models import Membership, Programme
 from programmes.reference import TARGET_GROUPS
+from programmes.rules import EDIT
+from programmes.selectors import programmes_visible_to
 from programmes.services import only_fields as _only
 
 from .models import (
@@ -417,8 +419,14 @@ def _validate_criteria(criteria: list[Mapping]) -> None:
 
 
 @transaction.atomic
-def criteria_set_create(*, organisation, name: str, criteria: list[Mapping]) -> CriteriaSet:
-    """A reusable set of weighted criteria; the weights must sum to exactly 100 %."""
+def criteria_set_create(*, organisation, name: str, criteria: list[Mapping], user=None) -> CriteriaSet:
+    """A reusable set of weighted criteria; the weights must sum to exactly 100 %. Given the ``user`` who adds
+    it, only one who may edit the content of a programme of the organisation may (else an error on it)."""
+    if user is not None and not any(
+        user.has_perm(EDIT, programme)
+        for programme in programmes_visible_to(user).filter(organisation=organisation)
+    ):
+        raise ValidationError({"organisation": _("You may not add criteria sets to this organisation.")})
     _validate_criteria(criteria)
     criteria_set = CriteriaSet(organisation=organisation, name=name)
     criteria_set.full_clean()

@@ -472,7 +472,7 @@ class ProvidersView(MeasureMixin, TemplateView):
                     return self.render_to_response(self.get_context_data(criteria_set_form=form))
                 try:
                     criteria_set = services.criteria_set_create(
-                        organisation=self.programme.organisation, **form.cleaned_data
+                        organisation=self.programme.organisation, user=request.user, **form.cleaned_data
                     )
                 except ValidationError as error:
                     apply_validation_error(form, error)

@@ -10,7 +10,6 @@ from rest_framework.response import Response
 
 from evaluation.api.serializers import MoveSerializer  # the same {direction: up|down} body
 from programmes.api.views import BoundedLookupMixin, IdFilter, require
-from programmes.models import Organisation
 from programmes.rules import EDIT
 from programmes.selectors import programmes_visible_to
 
@@ -297,16 +296,11 @@ class CriteriaSetViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        organisation: Organisation = data.pop("organisation")
-        programmes = programmes_visible_to(self.request.user).filter(organisation=organisation)
-        if not any(self.request.user.has_perm(EDIT, p) for p in programmes):
-            raise ValidationError(
-                {"organisation": [_("You may not add criteria sets to this organisation.")]}
-            )
         serializer.instance = services.criteria_set_create(
-            organisation=organisation,
+            organisation=data["organisation"],
             name=data["name"],
             criteria=[dict(c) for c in data["criteria"]],
+            user=self.request.user,
         )
 
 

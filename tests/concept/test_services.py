@@ -140,6 +140,28 @@ def test_criteria_weights_must_sum_to_100(world):
         services.criteria_set_create(organisation=world.organisation, name="IT", criteria=[])
 
 
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("stakeholder", False), ("member", True), ("lead", True), ("org_admin", True), ("other_lead", False)],
+)
+def test_only_who_edits_a_programme_of_the_organisation_adds_criteria_sets_to_it(world, role, allowed):
+    def add():
+        return services.criteria_set_create(
+            organisation=world.organisation,
+            name="IT",
+            criteria=[{"name": "Preis", "weight": 100}],
+            user=world.user(role),
+        )
+
+    if allowed:
+        assert add().organisation == world.organisation
+    else:
+        with pytest.raises(ValidationError) as exc:
+            add()
+        assert set(exc.value.message_dict) == {"organisation"}
+        assert not world.organisation.criteria_sets.exists()
+
+
 @pytest.fixture
 def comparison(world, measure):
     criteria_set = services.criteria_set_create(
