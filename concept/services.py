@@ -313,7 +313,8 @@ def measure_prioritise(*, measure: Measure, impact: int | None, effort: int | No
 
 # --- Feasibility -----------------------------------------------------------------------------------------
 
-FEASIBILITY_FIELDS = {
+# In the order the feasibility page shows them (concept/forms.py takes its fields from here).
+FEASIBILITY_FIELDS = (
     "organisation_verdict",
     "organisation_reasoning",
     "responsible_unit",
@@ -338,7 +339,7 @@ FEASIBILITY_FIELDS = {
     "years",
     "gap_accepted",
     "gap_reason",
-}
+)
 
 
 def feasibility_for(measure: Measure) -> Feasibility:

@@ -14,7 +14,7 @@ from config.converters import parse_id
 from evaluation.models import Finding
 from programmes.rules import EDIT
 from programmes.views import apply_validation_error
-from programmes.views_base import ProgrammeMixin
+from programmes.views_base import ActionView, ProgrammeMixin
 
 from . import gates, selectors, services
 from .forms import (
@@ -306,45 +306,48 @@ class MeasureDetailView(MeasureMixin, TemplateView):
         return context
 
 
-class MeasureActionView(MeasureMixin, View):
+class MeasureActionView(MeasureMixin, ActionView):
     """POST-only status changes and scoring of one measure."""
 
     permission_required = EDIT
     action = "select"
 
-    def post(self, request, *args, **kwargs):
-        measure = self.measure
-        try:
-            if self.action == "select":
-                services.measure_select(measure=measure)
-                messages.success(request, _("Measure selected."))
-            elif self.action == "shortlist":
-                services.measure_shortlist(measure=measure)
-                messages.success(request, _("Measure shortlisted."))
-            elif self.action == "implement":
-                services.measure_start_implementation(measure=measure)
-                messages.success(request, _("Measure moved to implementation."))
-            elif self.action == "reject":
-                services.measure_reject(measure=measure, reason=request.POST.get("rejection_reason", ""))
-                messages.success(request, _("Measure rejected."))
-            elif self.action == "prioritise":
-                form = PrioritiseForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError([e for errors in form.errors.values() for e in errors])
-                services.measure_prioritise(measure=measure, **form.cleaned_data)
-                messages.success(request, _("Impact and effort saved."))
-            elif self.action == "save_template":
-                form = SaveTemplateForm(request.POST)
-                form.is_valid()
-                services.measure_save_as_template(measure=measure, **form.cleaned_data)
-                messages.success(request, _("Saved to the measure library."))
-            elif self.action == "delete":
-                services.measure_delete(measure=measure)
-                messages.success(request, _("Measure deleted."))
-                return redirect(self.k_url("measure_list"))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect(self.k_url("measure_detail", pk=measure.pk))
+    def success_url(self) -> str:
+        return self.k_url("measure_detail", pk=self.measure.pk)
+
+    def do_select(self, request):
+        services.measure_select(measure=self.measure)
+        return _("Measure selected.")
+
+    def do_shortlist(self, request):
+        services.measure_shortlist(measure=self.measure)
+        return _("Measure shortlisted.")
+
+    def do_implement(self, request):
+        services.measure_start_implementation(measure=self.measure)
+        return _("Measure moved to implementation.")
+
+    def do_reject(self, request):
+        services.measure_reject(measure=self.measure, reason=request.POST.get("rejection_reason", ""))
+        return _("Measure rejected.")
+
+    def do_prioritise(self, request):
+        form = PrioritiseForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        services.measure_prioritise(measure=self.measure, **form.cleaned_data)
+        return _("Impact and effort saved.")
+
+    def do_save_template(self, request):
+        form = SaveTemplateForm(request.POST)
+        form.is_valid()
+        services.measure_save_as_template(measure=self.measure, **form.cleaned_data)
+        return _("Saved to the measure library.")
+
+    def do_delete(self, request):
+        services.measure_delete(measure=self.measure)
+        messages.success(request, _("Measure deleted."))
+        return redirect(self.k_url("measure_list"))
 
 
 class MatrixView(KMixin, TemplateView):

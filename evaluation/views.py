@@ -16,7 +16,7 @@ from django.views.generic import FormView, TemplateView
 from config.converters import clean_text_param, parse_id
 from programmes.rules import EDIT
 from programmes.views import apply_validation_error
-from programmes.views_base import ProgrammeMixin
+from programmes.views_base import ActionView, ProgrammeMixin
 
 from . import cycles, exporters, gates, selectors, services
 from .forms import (
@@ -140,33 +140,33 @@ class SurveyDetailView(SurveyMixin, TemplateView):
         return context
 
 
-class SurveyActionView(SurveyMixin, View):
+class SurveyActionView(SurveyMixin, ActionView):
     """Publish, close, start a new wave or delete (POST only)."""
 
     permission_required = EDIT
     action = ""
 
-    def post(self, request, *args, **kwargs):
-        survey = self.survey
-        try:
-            if self.action == "publish":
-                services.survey_publish(survey=survey)
-                messages.success(request, _("The survey is open for answers."))
-            elif self.action == "close":
-                services.survey_close(survey=survey)
-                messages.success(request, _("The survey is closed."))
-            elif self.action == "wave":
-                form = WaveForm(request.POST)
-                label = form.cleaned_data["label"] if form.is_valid() else ""
-                wave = services.wave_start(survey=survey, label=label)
-                messages.success(request, _("%(wave)s has started.") % {"wave": wave.display_name})
-            elif self.action == "delete":
-                services.survey_delete(survey=survey)
-                messages.success(request, _("Survey deleted."))
-                return redirect("programmes:evaluation", **self.programme.url_kwargs)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return self.survey_redirect()
+    def success_url(self) -> str:
+        return self.survey.get_absolute_url()
+
+    def do_publish(self, request):
+        services.survey_publish(survey=self.survey)
+        return _("The survey is open for answers.")
+
+    def do_close(self, request):
+        services.survey_close(survey=self.survey)
+        return _("The survey is closed.")
+
+    def do_wave(self, request):
+        form = WaveForm(request.POST)
+        label = form.cleaned_data["label"] if form.is_valid() else ""
+        wave = services.wave_start(survey=self.survey, label=label)
+        return _("%(wave)s has started.") % {"wave": wave.display_name}
+
+    def do_delete(self, request):
+        services.survey_delete(survey=self.survey)
+        messages.success(request, _("Survey deleted."))
+        return redirect("programmes:evaluation", **self.programme.url_kwargs)
 
 
 class QuestionFormView(SurveyMixin, FormView):

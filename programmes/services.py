@@ -1,6 +1,6 @@
 """Writes of the hub. The only place where programme data changes: views, API and tasks call these."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -29,9 +29,9 @@ from .models import (
 )
 
 
-def only_fields(fields: Mapping, allowed: set[str]) -> dict:
+def only_fields(fields: Mapping, allowed: Iterable[str]) -> dict:
     """The fields a service was given, refused as a whole if any is not among ``allowed``."""
-    unknown = set(fields) - allowed
+    unknown = set(fields) - set(allowed)
     if unknown:
         raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     return dict(fields)

@@ -1,9 +1,13 @@
-"""The mixin every programme page builds on, here and in the phase apps."""
+"""The mixins every programme page builds on, here and in the phase apps."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
 from django.utils.functional import cached_property
+from django.views import View
 
 from .models import Programme
 from .rules import effective_role
@@ -56,3 +60,32 @@ class ProgrammeMixin(LoginRequiredMixin):
             is_lead=user.has_perm("programmes.change_programme", programme),
         )
         return context
+
+
+class ActionView(View):
+    """POST-only actions on one object, the action named in urls.py (``as_view(action="publish")``).
+
+    ``post`` calls the method ``do_<action>(request)``, which calls a service and returns the success message,
+    or a response of its own (e.g. a redirect elsewhere after a delete). A ValidationError of the service
+    becomes an error message; either way the browser goes back to ``success_url()``.
+    """
+
+    action = ""
+
+    def success_url(self) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        handler = getattr(self, f"do_{self.action}", None)
+        if handler is None:
+            raise Http404
+        try:
+            result = handler(request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if isinstance(result, HttpResponseBase):
+                return result
+            if result:
+                messages.success(request, result)
+        return redirect(self.success_url())
