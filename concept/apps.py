@@ -39,3 +39,10 @@ class ConceptConfig(AppConfig):
         from .workshop_conversions import register as register_workshop_conversions
 
         register_workshop_conversions()
+
+        # A new programme starts with the default journey stages, so the journey pages only read.
+        from programmes.lifecycle import register_on_programme_created
+
+        from .services import journey_ensure_defaults
+
+        register_on_programme_created(journey_ensure_defaults)

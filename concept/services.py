@@ -41,7 +41,9 @@ TARGET_GROUP_KEYS = {key for key, _label in TARGET_GROUPS}
 def journey_ensure_defaults(*, programme: Programme) -> list[JourneyStage]:
     """Create the default journey stages (DOMAIN.md) if the programme has none yet.
 
-    Two first visits at the same moment must not collide: the programme row is locked while checking.
+    Registered to run when the hub creates a programme (concept/apps.py); migration 0003 gave the stages to
+    the programmes that existed before. Two calls at the same moment must not collide: the programme row is
+    locked while checking.
     """
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
     if not JourneyStage.objects.filter(programme=programme).exists():

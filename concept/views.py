@@ -71,7 +71,6 @@ class JourneyMapView(KMixin, TemplateView):
     template_name = "concept/journey_map.html"
 
     def get_context_data(self, **kwargs):
-        services.journey_ensure_defaults(programme=self.programme)
         context = super().get_context_data(**kwargs)
         context.update(selectors.journey_map(self.programme))
         return context
@@ -85,7 +84,6 @@ class StageListView(KMixin, FormView):
     permission_required = EDIT
 
     def get_context_data(self, **kwargs):
-        services.journey_ensure_defaults(programme=self.programme)
         context = super().get_context_data(**kwargs)
         context["stages"] = list(selectors.programme_stages(self.programme))
         return context
@@ -262,7 +260,6 @@ class MeasureFormView(KMixin, FormView):
         finding = self.source_finding
         if finding is None:
             return {}
-        services.journey_ensure_defaults(programme=self.programme)
         lookup = selectors._stage_lookup(list(selectors.programme_stages(self.programme)))
         stage = selectors.stage_for_finding(finding, lookup)
         return {

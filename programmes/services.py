@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .gates import CriterionResult, gate_registry
+from .lifecycle import programme_created
 from .models import (
     PHASE_ORDER,
     Invitation,
@@ -84,11 +85,12 @@ def _programme_clean(programme: Programme) -> None:
 @transaction.atomic
 def programme_create(*, organisation: Organisation, creator, **fields) -> Programme:
     """Create a programme in Evaluation, cycle 1; the creator leads it. Without a short name it follows the
-    title."""
+    title. The phase apps' hooks (programmes/lifecycle.py) add their starting data in the same transaction."""
     programme = Programme(organisation=organisation, **fields)
     _programme_clean(programme)
     programme.save()
     Membership.objects.create(programme=programme, user=creator, role=Role.LEAD)
+    programme_created(programme)
     return programme
 
 
