@@ -7,6 +7,15 @@ class ConceptConfig(AppConfig):
     verbose_name = _("Konzeption")
 
     def ready(self) -> None:
+        from programmes.navigation import NavEntry, programme_pages
+
+        programme_pages.register_urls("konzeption/", "concept.urls")
+        programme_pages.register_nav(
+            NavEntry(
+                key="konzeption", label=_("Konzeption"), url_name="programmes:konzeption", order=30, abbr="K"
+            )
+        )
+
         from programmes.gates import gate_registry
 
         from . import gates
@@ -30,3 +39,10 @@ class ConceptConfig(AppConfig):
         from .workshop_conversions import register as register_workshop_conversions
 
         register_workshop_conversions()
+
+        # A new programme starts with the default journey stages, so the journey pages only read.
+        from programmes.lifecycle import register_on_programme_created
+
+        from .services import journey_ensure_defaults
+
+        register_on_programme_created(journey_ensure_defaults)

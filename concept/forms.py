@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluation.models import Finding
 from programmes.reference import TARGET_GROUPS
 
+from . import services
 from .models import Feasibility, FundingSource, JourneyStage, Measure, RaciRow, Touchpoint
 
 IMPACT_HELP = _(
@@ -127,31 +128,8 @@ class RejectForm(forms.Form):
 class FeasibilityForm(forms.ModelForm):
     class Meta:
         model = Feasibility
-        fields = [
-            "organisation_verdict",
-            "organisation_reasoning",
-            "responsible_unit",
-            "accountable_person",
-            "partners",
-            "provider_verdict",
-            "provider_reasoning",
-            "chosen_provider",
-            "chosen_provider_reason",
-            "operating_verdict",
-            "operating_reasoning",
-            "operator",
-            "staff_hours_per_month",
-            "content_maintenance",
-            "running_costs_per_year",
-            "support",
-            "hosting",
-            "exit_plan",
-            "financing_verdict",
-            "financing_reasoning",
-            "years",
-            "gap_accepted",
-            "gap_reason",
-        ]
+        # The service's fields but the criteria set, which is chosen on the providers page.
+        fields = [name for name in services.FEASIBILITY_FIELDS if name != "criteria_set"]
         widgets = {
             name: forms.Textarea(attrs={"rows": 2})
             for name in (

@@ -12,6 +12,9 @@ from django.utils.translation import gettext as _
 from evaluation.models import Finding
 from programmes.models import Membership, Programme
 from programmes.reference import TARGET_GROUPS
+from programmes.rules import EDIT
+from programmes.selectors import programmes_visible_to
+from programmes.services import only_fields as _only
 
 from .models import (
     DEFAULT_STAGES,
@@ -31,13 +34,6 @@ from .models import (
 TARGET_GROUP_KEYS = {key for key, _label in TARGET_GROUPS}
 
 
-def _only(fields: Mapping, allowed: set[str]) -> dict:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    return dict(fields)
-
-
 # --- Journey ---------------------------------------------------------------------------------------------
 
 
@@ -45,7 +41,9 @@ def _only(fields: Mapping, allowed: set[str]) -> dict:
 def journey_ensure_defaults(*, programme: Programme) -> list[JourneyStage]:
     """Create the default journey stages (DOMAIN.md) if the programme has none yet.
 
-    Two first visits at the same moment must not collide: the programme row is locked while checking.
+    Registered to run when the hub creates a programme (concept/apps.py); migration 0003 gave the stages to
+    the programmes that existed before. Two calls at the same moment must not collide: the programme row is
+    locked while checking.
     """
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
     if not JourneyStage.objects.filter(programme=programme).exists():
@@ -317,7 +315,8 @@ def measure_prioritise(*, measure: Measure, impact: int | None, effort: int | No
 
 # --- Feasibility -----------------------------------------------------------------------------------------
 
-FEASIBILITY_FIELDS = {
+# In the order the feasibility page shows them (concept/forms.py takes its fields from here).
+FEASIBILITY_FIELDS = (
     "organisation_verdict",
     "organisation_reasoning",
     "responsible_unit",
@@ -342,7 +341,7 @@ FEASIBILITY_FIELDS = {
     "years",
     "gap_accepted",
     "gap_reason",
-}
+)
 
 
 def feasibility_for(measure: Measure) -> Feasibility:
@@ -423,8 +422,14 @@ def _validate_criteria(criteria: list[Mapping]) -> None:
 
 
 @transaction.atomic
-def criteria_set_create(*, organisation, name: str, criteria: list[Mapping]) -> CriteriaSet:
-    """A reusable set of weighted criteria; the weights must sum to exactly 100 %."""
+def criteria_set_create(*, organisation, name: str, criteria: list[Mapping], user=None) -> CriteriaSet:
+    """A reusable set of weighted criteria; the weights must sum to exactly 100 %. Given the ``user`` who adds
+    it, only one who may edit the content of a programme of the organisation may (else an error on it)."""
+    if user is not None and not any(
+        user.has_perm(EDIT, programme)
+        for programme in programmes_visible_to(user).filter(organisation=organisation)
+    ):
+        raise ValidationError({"organisation": _("You may not add criteria sets to this organisation.")})
     _validate_criteria(criteria)
     criteria_set = CriteriaSet(organisation=organisation, name=name)
     criteria_set.full_clean()

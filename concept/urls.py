@@ -1,4 +1,4 @@
-"""Konzeption pages inside a programme, mounted by programmes/urls.py under p/<org>/<slug>/konzeption/.
+"""Konzeption pages inside a programme, mounted under p/<org>/<slug>/konzeption/ (registered in apps.py).
 
 The start page keeps the hub's name ``programmes:konzeption``; every other page lives in the nested
 namespace ``programmes:konzeption:<name>``.

@@ -12,8 +12,9 @@ from django.views.generic import FormView, TemplateView
 
 from config.converters import parse_id
 from evaluation.models import Finding
+from programmes.rules import EDIT
 from programmes.views import apply_validation_error
-from programmes.views_base import ProgrammeMixin
+from programmes.views_base import ActionView, ProgrammeMixin
 
 from . import gates, selectors, services
 from .forms import (
@@ -33,8 +34,6 @@ from .forms import (
     TouchpointForm,
 )
 from .models import FundingSource, JourneyStage, Measure, ProviderOption, RaciRow, Touchpoint
-
-EDIT = "programmes.edit_content"
 
 
 class KMixin(ProgrammeMixin):
@@ -72,7 +71,6 @@ class JourneyMapView(KMixin, TemplateView):
     template_name = "concept/journey_map.html"
 
     def get_context_data(self, **kwargs):
-        services.journey_ensure_defaults(programme=self.programme)
         context = super().get_context_data(**kwargs)
         context.update(selectors.journey_map(self.programme))
         return context
@@ -86,7 +84,6 @@ class StageListView(KMixin, FormView):
     permission_required = EDIT
 
     def get_context_data(self, **kwargs):
-        services.journey_ensure_defaults(programme=self.programme)
         context = super().get_context_data(**kwargs)
         context["stages"] = list(selectors.programme_stages(self.programme))
         return context
@@ -263,7 +260,6 @@ class MeasureFormView(KMixin, FormView):
         finding = self.source_finding
         if finding is None:
             return {}
-        services.journey_ensure_defaults(programme=self.programme)
         lookup = selectors._stage_lookup(list(selectors.programme_stages(self.programme)))
         stage = selectors.stage_for_finding(finding, lookup)
         return {
@@ -307,45 +303,48 @@ class MeasureDetailView(MeasureMixin, TemplateView):
         return context
 
 
-class MeasureActionView(MeasureMixin, View):
+class MeasureActionView(MeasureMixin, ActionView):
     """POST-only status changes and scoring of one measure."""
 
     permission_required = EDIT
     action = "select"
 
-    def post(self, request, *args, **kwargs):
-        measure = self.measure
-        try:
-            if self.action == "select":
-                services.measure_select(measure=measure)
-                messages.success(request, _("Measure selected."))
-            elif self.action == "shortlist":
-                services.measure_shortlist(measure=measure)
-                messages.success(request, _("Measure shortlisted."))
-            elif self.action == "implement":
-                services.measure_start_implementation(measure=measure)
-                messages.success(request, _("Measure moved to implementation."))
-            elif self.action == "reject":
-                services.measure_reject(measure=measure, reason=request.POST.get("rejection_reason", ""))
-                messages.success(request, _("Measure rejected."))
-            elif self.action == "prioritise":
-                form = PrioritiseForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError([e for errors in form.errors.values() for e in errors])
-                services.measure_prioritise(measure=measure, **form.cleaned_data)
-                messages.success(request, _("Impact and effort saved."))
-            elif self.action == "save_template":
-                form = SaveTemplateForm(request.POST)
-                form.is_valid()
-                services.measure_save_as_template(measure=measure, **form.cleaned_data)
-                messages.success(request, _("Saved to the measure library."))
-            elif self.action == "delete":
-                services.measure_delete(measure=measure)
-                messages.success(request, _("Measure deleted."))
-                return redirect(self.k_url("measure_list"))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect(self.k_url("measure_detail", pk=measure.pk))
+    def success_url(self) -> str:
+        return self.k_url("measure_detail", pk=self.measure.pk)
+
+    def do_select(self, request):
+        services.measure_select(measure=self.measure)
+        return _("Measure selected.")
+
+    def do_shortlist(self, request):
+        services.measure_shortlist(measure=self.measure)
+        return _("Measure shortlisted.")
+
+    def do_implement(self, request):
+        services.measure_start_implementation(measure=self.measure)
+        return _("Measure moved to implementation.")
+
+    def do_reject(self, request):
+        services.measure_reject(measure=self.measure, reason=request.POST.get("rejection_reason", ""))
+        return _("Measure rejected.")
+
+    def do_prioritise(self, request):
+        form = PrioritiseForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        services.measure_prioritise(measure=self.measure, **form.cleaned_data)
+        return _("Impact and effort saved.")
+
+    def do_save_template(self, request):
+        form = SaveTemplateForm(request.POST)
+        form.is_valid()
+        services.measure_save_as_template(measure=self.measure, **form.cleaned_data)
+        return _("Saved to the measure library.")
+
+    def do_delete(self, request):
+        services.measure_delete(measure=self.measure)
+        messages.success(request, _("Measure deleted."))
+        return redirect(self.k_url("measure_list"))
 
 
 class MatrixView(KMixin, TemplateView):
@@ -363,6 +362,7 @@ class MatrixView(KMixin, TemplateView):
 class FeasibilityView(MeasureMixin, FormView):
     template_name = "concept/feasibility.html"
     form_class = FeasibilityForm
+    post_permission_required = EDIT
 
     def get_form_kwargs(self):
         return {
@@ -380,13 +380,6 @@ class FeasibilityView(MeasureMixin, FormView):
             funding_form=FundingSourceForm(prefix="funding"),
         )
         return context
-
-    def post(self, request, *args, **kwargs):
-        if not request.user.has_perm(EDIT, self.programme):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
-        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -437,6 +430,7 @@ class ProvidersView(MeasureMixin, TemplateView):
     """Provider comparison (Nutzwertanalyse): criteria set, providers, scores, weighted totals and ranking."""
 
     template_name = "concept/providers.html"
+    post_permission_required = EDIT
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -459,10 +453,6 @@ class ProvidersView(MeasureMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if not request.user.has_perm(EDIT, self.programme):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
         action = request.POST.get("action")
         measure = self.measure
         try:
@@ -482,7 +472,7 @@ class ProvidersView(MeasureMixin, TemplateView):
                     return self.render_to_response(self.get_context_data(criteria_set_form=form))
                 try:
                     criteria_set = services.criteria_set_create(
-                        organisation=self.programme.organisation, **form.cleaned_data
+                        organisation=self.programme.organisation, user=request.user, **form.cleaned_data
                     )
                 except ValidationError as error:
                     apply_validation_error(form, error)

@@ -7,6 +7,15 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
+        from programmes.navigation import NavEntry, programme_pages
+
+        programme_pages.register_urls("evaluation/", "evaluation.urls")
+        programme_pages.register_nav(
+            NavEntry(
+                key="evaluation", label=_("Evaluation"), url_name="programmes:evaluation", order=20, abbr="E"
+            )
+        )
+
         from programmes.gates import gate_registry
 
         from . import gates

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from programmes.models import Programme, Workshop
+from programmes.services import only_fields as _only
 
 from . import importers, signals, tallies, templates_data
 from .models import (
@@ -80,13 +81,6 @@ NUMBER_LIMIT = Decimal("9999999999.99")
 
 class SurveyNotOpen(Exception):
     """The survey does not take answers now (draft, closed, or outside its period)."""
-
-
-def _only(fields: Mapping, allowed: set[str]) -> dict:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
-    return dict(fields)
 
 
 # --- Programme settings ------------------------------------------------------------------------------
@@ -1246,3 +1240,20 @@ def readiness_assess(
         scores.append(score)
     ReadinessScore.objects.bulk_create(scores)
     return assessment
+
+
+def readiness_assess_scores(
+    *, programme: Programme, assessed_by=None, scores: Sequence[Mapping], comment: str = ""
+) -> ReadinessAssessment:
+    """``readiness_assess`` from a list of ``{dimension, level, note}`` (the API's shape); a dimension rated
+    twice is refused rather than one rating silently winning."""
+    dimensions = [score["dimension"] for score in scores]
+    if len(set(dimensions)) != len(dimensions):
+        raise ValidationError({"scores": _("Each dimension may appear only once.")})
+    return readiness_assess(
+        programme=programme,
+        assessed_by=assessed_by,
+        levels={score["dimension"]: score["level"] for score in scores},
+        notes={score["dimension"]: score.get("note", "") for score in scores},
+        comment=comment,
+    )

@@ -1,4 +1,4 @@
-"""Evaluation pages inside a programme, mounted by programmes/urls.py under p/<org>/<slug>/evaluation/.
+"""Evaluation pages inside a programme, mounted under p/<org>/<slug>/evaluation/ (registered in apps.py).
 
 The start page keeps the hub's name ``programmes:evaluation``; every other page lives in the nested
 namespace ``programmes:evaluation:<name>``.

@@ -1,7 +1,7 @@
 """Browser pages of Evaluation inside a programme. Thin: they call services and selectors."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
@@ -14,8 +14,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from config.converters import clean_text_param, parse_id
+from programmes.rules import EDIT
 from programmes.views import apply_validation_error
-from programmes.views_base import ProgrammeMixin
+from programmes.views_base import ActionView, ProgrammeMixin
 
 from . import cycles, exporters, gates, selectors, services
 from .forms import (
@@ -43,7 +44,6 @@ from .results import (
     question_result_filters,
 )
 
-EDIT = "programmes.edit_content"
 # Deleting responses and undoing imports loses data: leads (and organisation admins) only
 MANAGE_RESPONSES = "programmes.change_programme"
 
@@ -169,28 +169,27 @@ class SurveyDetailView(SurveyMixin, TemplateView):
         return context
 
 
-class SurveyActionView(SurveyMixin, View):
+class SurveyActionView(SurveyMixin, ActionView):
     """Publish, close or delete (POST only)."""
 
     permission_required = EDIT
     action = ""
 
-    def post(self, request, *args, **kwargs):
-        survey = self.survey
-        try:
-            if self.action == "publish":
-                services.survey_publish(survey=survey)
-                messages.success(request, _("The survey is open for answers."))
-            elif self.action == "close":
-                services.survey_close(survey=survey)
-                messages.success(request, _("The survey is closed."))
-            elif self.action == "delete":
-                services.survey_delete(survey=survey)
-                messages.success(request, _("Survey deleted."))
-                return redirect("programmes:evaluation", **self.programme.url_kwargs)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return self.survey_redirect()
+    def success_url(self) -> str:
+        return self.survey.get_absolute_url()
+
+    def do_publish(self, request):
+        services.survey_publish(survey=self.survey)
+        return _("The survey is open for answers.")
+
+    def do_close(self, request):
+        services.survey_close(survey=self.survey)
+        return _("The survey is closed.")
+
+    def do_delete(self, request):
+        services.survey_delete(survey=self.survey)
+        messages.success(request, _("Survey deleted."))
+        return redirect("programmes:evaluation", **self.programme.url_kwargs)
 
 
 class WaveStartView(SurveyDetailView):
@@ -1182,6 +1181,7 @@ class ReadinessView(ProgrammeMixin, FormView):
 
     template_name = "evaluation/readiness.html"
     form_class = ReadinessForm
+    post_permission_required = EDIT
 
     @cached_property
     def history(self):
@@ -1243,11 +1243,6 @@ class ReadinessView(ProgrammeMixin, FormView):
             },
         )
         return context
-
-    def post(self, request, *args, **kwargs):
-        if not request.user.has_perm(EDIT, self.programme):
-            raise PermissionDenied
-        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:

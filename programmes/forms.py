@@ -134,20 +134,7 @@ class ProgrammeForm(ReferenceListMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         self.clean_reference_lists(cleaned)
-        organisation = cleaned.get("organisation") or getattr(self.instance, "organisation", None)
-        slug = cleaned.get("slug") or slugify(cleaned.get("title", ""))[:80]
-        if not slug and not self.has_error("title"):
-            self.add_error("slug", _("Please enter a short name."))
-        cleaned["slug"] = slug
-        if organisation is not None and slug:
-            clash = Programme.objects.filter(organisation=organisation, slug=slug).exclude(
-                pk=self.instance.pk
-            )
-            if clash.exists():
-                self.add_error("slug", _("This organisation already has a programme with this short name."))
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date must not be before the start date."))
+        # The short name (empty: it follows the title) and the dates are checked by the service.
         budget = cleaned.get("budget")
         if budget is not None and budget < 0:
             self.add_error("budget", _("The budget must not be negative."))

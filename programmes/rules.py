@@ -9,6 +9,9 @@ import rules
 from .models import Role
 
 ADMIN = "admin"
+# The permissions the apps' views and API check most often.
+EDIT = "programmes.edit_content"  # members, leads and admins change the programme's content
+LEAD = "programmes.change_programme"  # leads and admins
 ROLE_RANK = {ADMIN: 4, Role.LEAD: 3, Role.MEMBER: 2, Role.STAKEHOLDER: 1}
 
 

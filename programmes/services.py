@@ -1,6 +1,6 @@
 """Writes of the hub. The only place where programme data changes: views, API and tasks call these."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -11,11 +11,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import Truncator
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .gates import CriterionResult, gate_registry
+from .lifecycle import programme_created
 from .models import (
     PHASE_ORDER,
     Invitation,
@@ -27,6 +28,14 @@ from .models import (
     Role,
     Stakeholder,
 )
+
+
+def only_fields(fields: Mapping, allowed: Iterable[str]) -> dict:
+    """The fields a service was given, refused as a whole if any is not among ``allowed``."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    return dict(fields)
 
 
 @transaction.atomic
@@ -48,24 +57,57 @@ def organisation_update(*, organisation: Organisation, **fields) -> Organisation
     return organisation
 
 
+def _programme_clean(programme: Programme) -> None:
+    """The programme's rules with field errors: an empty short name follows the title and must be free in the
+    organisation; the end date must not lie before the start date (Programme.clean); the model's own checks."""
+    errors: dict[str, list] = {}
+    if not programme.slug:
+        programme.slug = slugify(programme.title or "")[:80]
+        if not programme.slug and programme.title:
+            errors["slug"] = [_("Please enter a short name.")]
+    if (
+        programme.slug
+        and programme.organisation_id
+        and Programme.objects.filter(organisation_id=programme.organisation_id, slug=programme.slug)
+        .exclude(pk=programme.pk)
+        .exists()
+    ):
+        errors["slug"] = [_("This organisation already has a programme with this short name.")]
+    try:
+        programme.full_clean(exclude=list(errors))
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def programme_create(*, organisation: Organisation, creator, **fields) -> Programme:
-    """Create a programme in Evaluation, cycle 1; the creator leads it."""
+    """Create a programme in Evaluation, cycle 1; the creator leads it. Without a short name it follows the
+    title. The phase apps' hooks (programmes/lifecycle.py) add their starting data in the same transaction."""
     programme = Programme(organisation=organisation, **fields)
-    programme.full_clean()
+    _programme_clean(programme)
     programme.save()
     Membership.objects.create(programme=programme, user=creator, role=Role.LEAD)
+    programme_created(programme)
     return programme
 
 
 @transaction.atomic
 def programme_update(*, programme: Programme, **fields) -> Programme:
-    """Change a programme's descriptive fields. Phase and cycle only change through programme_transition."""
+    """Change a programme's descriptive fields. Phase and cycle only change through programme_transition; an
+    emptied short name follows the title again."""
     for forbidden in ("phase", "cycle", "organisation"):
         fields.pop(forbidden, None)
     for name, value in fields.items():
         setattr(programme, name, value)
-    programme.full_clean()
+    try:
+        _programme_clean(programme)
+    except ValidationError:
+        # The page shown with the errors still links to the programme under its stored short name.
+        programme.refresh_from_db(fields=[*fields, "slug"])
+        raise
     programme.save()
     return programme
 

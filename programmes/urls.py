@@ -3,6 +3,7 @@ from django.urls import include, path
 import config.converters  # noqa: F401  (registers the "id" converter)
 
 from . import urls_risks, urls_workshops, views
+from .navigation import programme_pages
 
 app_name = "programmes"
 
@@ -21,9 +22,8 @@ programme_patterns = [
     path("stakeholders/<id:pk>/delete/", views.StakeholderDeleteView.as_view(), name="stakeholder_delete"),
     *urls_workshops.patterns,
     *urls_risks.patterns,
-    path("evaluation/", include("evaluation.urls")),
-    path("konzeption/", include("concept.urls")),
-    path("transformation/", include("transformation.urls")),
+    # The phase apps' pages, registered in their AppConfig.ready() (programmes/navigation.py).
+    *(path(prefix, include(urlconf)) for prefix, urlconf in programme_pages.includes()),
 ]
 
 urlpatterns = [

@@ -227,15 +227,11 @@ class TransitionView(ProgrammeMixin, FormView):
     template_name = "programmes/transition.html"
     form_class = TransitionForm
     permission_required = "programmes.view_programme"
+    post_permission_required = "programmes.transition_programme"
 
     @property
     def can_transition(self) -> bool:
-        return self.request.user.has_perm("programmes.transition_programme", self.programme)
-
-    def post(self, request, *args, **kwargs):
-        if not self.can_transition:
-            raise PermissionDenied
-        return super().post(request, *args, **kwargs)
+        return self.request.user.has_perm(self.post_permission_required, self.programme)
 
     def get_initial(self):
         return {"expected_phase": self.programme.phase}
@@ -330,6 +326,7 @@ class GateSettingsView(ProgrammeMixin, TemplateView):
 
 class MembersView(ProgrammeMixin, TemplateView):
     template_name = "programmes/members.html"
+    post_permission_required = "programmes.manage_members"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -342,8 +339,6 @@ class MembersView(ProgrammeMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("programmes.manage_members", self.programme):
-            raise PermissionDenied
         form = InvitationForm(request.POST)
         if form.is_valid():
             try:

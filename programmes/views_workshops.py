@@ -30,11 +30,11 @@ from .forms_workshops import (
     WorkshopForm,
 )
 from .models import AgendaItem, Workshop, WorkshopOutput, WorkshopParticipant
+from .rules import EDIT
 from .views import apply_validation_error
 from .views_base import ProgrammeMixin
 
 VIEW = "programmes.view_programme"
-EDIT = "programmes.edit_content"
 
 
 class WorkshopsMixin(ProgrammeMixin):

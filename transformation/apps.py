@@ -7,6 +7,29 @@ class TransformationConfig(AppConfig):
     verbose_name = _("Transformation")
 
     def ready(self) -> None:
+        from programmes.navigation import NavEntry, programme_pages
+
+        programme_pages.register_urls("transformation/", "transformation.urls")
+        # The dashboard comes first, right after the programme itself; it is current only on its own page.
+        programme_pages.register_nav(
+            NavEntry(
+                key="dashboard",
+                label=_("Dashboard"),
+                url_name="programmes:transformation:dashboard",
+                order=10,
+                exact=True,
+            )
+        )
+        programme_pages.register_nav(
+            NavEntry(
+                key="transformation",
+                label=_("Transformation"),
+                url_name="programmes:transformation",
+                order=40,
+                abbr="T",
+            )
+        )
+
         from programmes.demo import register_demo_step
 
         from .dashboards import register_portfolio_columns

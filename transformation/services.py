@@ -1,6 +1,5 @@
 """Writes of Transformation. Views, API and the demo call these; business rules live here."""
 
-from collections.abc import Mapping
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -11,7 +10,9 @@ from django.utils.translation import ngettext
 
 from concept import services as concept_services
 from concept.models import Feasibility, Measure
+from programmes.errors import ConflictError
 from programmes.models import Programme
+from programmes.services import only_fields as _only
 
 from . import selectors
 from .models import (
@@ -23,15 +24,6 @@ from .models import (
     Milestone,
     RolloutStage,
 )
-
-
-class ConflictError(Exception):
-    """The change clashes with the object's state (an approved case is frozen); the API answers 409."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
 
 CASE_FIELDS = {
     "title",
@@ -54,13 +46,6 @@ LINE_FIELDS = {
     "funding": {"year", "amount", "label", "note"},
 }
 CRITERION_FIELDS = {"catalogue", "name", "weight", "score"}
-
-
-def _only(fields: Mapping, allowed: set[str]) -> dict:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    return dict(fields)
 
 
 def _ensure_draft(case: BusinessCase) -> None:

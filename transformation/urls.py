@@ -1,4 +1,4 @@
-"""Transformation pages inside a programme, mounted by programmes/urls.py under p/<org>/<slug>/transformation/.
+"""Transformation pages inside a programme, mounted under p/<org>/<slug>/transformation/ (registered in apps.py).
 
 The start page keeps the hub's name ``programmes:transformation``; every other page lives in the nested
 namespace ``programmes:transformation:<name>``.

@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from concept.models import Feasibility, Measure
 from config.converters import parse_id
+from programmes.rules import EDIT, LEAD
 from programmes.selectors import programme_transitions
 from programmes.views import apply_validation_error
 from programmes.views_base import ProgrammeMixin
@@ -29,9 +30,6 @@ from .forms import (
 )
 from .models import AppraisalCriterion, BusinessCase, Milestone, RolloutStage
 from .services import LINE_MODELS, ConflictError
-
-EDIT = "programmes.edit_content"
-LEAD = "programmes.change_programme"
 
 
 class TMixin(ProgrammeMixin):

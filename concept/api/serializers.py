@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from evaluation.models import Finding
+from programmes.api.serializers import visible_programmes
 from programmes.models import Organisation, Programme
 from programmes.reference import TARGET_GROUPS
 
@@ -20,12 +21,6 @@ from ..models import (
 )
 
 
-def _visible_programmes(serializer):
-    from programmes.selectors import programmes_visible_to
-
-    return programmes_visible_to(serializer.context["request"].user)
-
-
 class JourneyStageSerializer(serializers.ModelSerializer):
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
     key = serializers.SlugField(max_length=100, required=False, allow_blank=True)
@@ -41,7 +36,7 @@ class JourneyStageSerializer(serializers.ModelSerializer):
         if isinstance(self.instance, JourneyStage):
             fields["programme"].read_only = True
         elif "request" in self.context:
-            fields["programme"].queryset = _visible_programmes(self)
+            fields["programme"].queryset = visible_programmes(self)
         return fields
 
 
@@ -56,7 +51,7 @@ class TouchpointSerializer(serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         if "request" in self.context:
-            fields["stage"].queryset = JourneyStage.objects.filter(programme__in=_visible_programmes(self))
+            fields["stage"].queryset = JourneyStage.objects.filter(programme__in=visible_programmes(self))
         return fields
 
 
@@ -102,7 +97,7 @@ class MeasureSerializer(serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         if "request" in self.context:
-            visible = _visible_programmes(self)
+            visible = visible_programmes(self)
             fields["stages"].child_relation.queryset = JourneyStage.objects.filter(programme__in=visible)
             fields["touchpoints"].child_relation.queryset = Touchpoint.objects.filter(
                 stage__programme__in=visible
@@ -209,7 +204,7 @@ class ProviderSerializer(serializers.ModelSerializer):
         if isinstance(self.instance, ProviderOption):
             fields["measure"].read_only = True
         elif "request" in self.context:
-            fields["measure"].queryset = Measure.objects.filter(programme__in=_visible_programmes(self))
+            fields["measure"].queryset = Measure.objects.filter(programme__in=visible_programmes(self))
         return fields
 
     @extend_schema_field(OpenApiTypes.DECIMAL)

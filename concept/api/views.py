@@ -1,5 +1,4 @@
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -10,8 +9,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from evaluation.api.serializers import MoveSerializer  # the same {direction: up|down} body
-from programmes.api.views import BoundedLookupMixin, IdFilter, as_drf_error, require
-from programmes.models import Organisation
+from programmes.api.views import BoundedLookupMixin, IdFilter, require
+from programmes.rules import EDIT
 from programmes.selectors import programmes_visible_to
 
 from .. import selectors, services
@@ -27,15 +26,6 @@ from .serializers import (
     TemplateUseSerializer,
     TouchpointSerializer,
 )
-
-EDIT = "programmes.edit_content"
-
-
-def _call(function, **kwargs):
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as error:
-        raise as_drf_error(error) from error
 
 
 class JourneyStageFilter(django_filters.FilterSet):
@@ -60,13 +50,12 @@ class JourneyStageViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         programme = data.pop("programme")
         require(self.request, EDIT, programme)
-        serializer.instance = _call(services.stage_create, programme=programme, **data)
+        serializer.instance = services.stage_create(programme=programme, **data)
 
     def perform_update(self, serializer):
         require(self.request, EDIT, serializer.instance.programme)
         data = serializer.validated_data
-        serializer.instance = _call(
-            services.stage_update,
+        serializer.instance = services.stage_update(
             stage=serializer.instance,
             name=data.get("name", serializer.instance.name),
             key=data.get("key") or None,
@@ -84,7 +73,7 @@ class JourneyStageViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
         require(request, EDIT, stage.programme)
         payload = MoveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        stage = _call(services.stage_move, stage=stage, direction=payload.validated_data["direction"])
+        stage = services.stage_move(stage=stage, direction=payload.validated_data["direction"])
         return Response(JourneyStageSerializer(stage, context=self.get_serializer_context()).data)
 
 
@@ -112,11 +101,11 @@ class TouchpointViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         stage = data.pop("stage")
         require(self.request, EDIT, stage.programme)
-        serializer.instance = _call(services.touchpoint_create, stage=stage, **data)
+        serializer.instance = services.touchpoint_create(stage=stage, **data)
 
     def perform_update(self, serializer):
         require(self.request, EDIT, serializer.instance.stage.programme)
-        _call(services.touchpoint_update, touchpoint=serializer.instance, **serializer.validated_data)
+        services.touchpoint_update(touchpoint=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
         require(self.request, EDIT, instance.stage.programme)
@@ -152,12 +141,12 @@ class MeasureViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         programme = data.pop("programme")
         require(self.request, EDIT, programme)
-        serializer.instance = _call(services.measure_create, programme=programme, **data)
+        serializer.instance = services.measure_create(programme=programme, **data)
 
     def perform_update(self, serializer):
         require(self.request, EDIT, serializer.instance.programme)
-        serializer.instance = _call(
-            services.measure_update, measure=serializer.instance, **serializer.validated_data
+        serializer.instance = services.measure_update(
+            measure=serializer.instance, **serializer.validated_data
         )
 
     def perform_destroy(self, instance):
@@ -167,7 +156,7 @@ class MeasureViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
     def _status_action(self, request, function, **kwargs):
         measure = self.get_object()
         require(request, EDIT, measure.programme)
-        _call(function, measure=measure, **kwargs)
+        function(measure=measure, **kwargs)
         return Response(MeasureSerializer(self.get_object(), context=self.get_serializer_context()).data)
 
     @extend_schema(
@@ -206,7 +195,7 @@ class MeasureViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
             require(request, EDIT, measure.programme)
             payload = FeasibilitySerializer(data=request.data, context=context)
             payload.is_valid(raise_exception=True)
-            _call(services.feasibility_save, measure=measure, **payload.validated_data)
+            services.feasibility_save(measure=measure, **payload.validated_data)
             measure = self.get_object()
         feasibility = services.feasibility_for(measure)
         feasibility.financing = selectors.financing_summary(measure, feasibility)
@@ -248,8 +237,7 @@ class ProviderViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
 
     def _save_scores(self, provider, scores):
         if scores is not None:
-            _call(
-                services.provider_scores_set,
+            services.provider_scores_set(
                 provider=provider,
                 scores={item["criterion_id"]: item["score"] for item in scores},
             )
@@ -259,7 +247,7 @@ class ProviderViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
         measure = data.pop("measure")
         scores = data.pop("scores", None)
         require(self.request, EDIT, measure.programme)
-        provider = _call(services.provider_create, measure=measure, **data)
+        provider = services.provider_create(measure=measure, **data)
         self._save_scores(provider, scores)
         serializer.instance = self.get_queryset().get(pk=provider.pk)
 
@@ -267,7 +255,7 @@ class ProviderViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
         require(self.request, EDIT, serializer.instance.measure.programme)
         data = dict(serializer.validated_data)
         scores = data.pop("scores", None)
-        provider = _call(services.provider_update, provider=serializer.instance, **data)
+        provider = services.provider_update(provider=serializer.instance, **data)
         self._save_scores(provider, scores)
         serializer.instance = self.get_queryset().get(pk=provider.pk)
 
@@ -308,17 +296,11 @@ class CriteriaSetViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        organisation: Organisation = data.pop("organisation")
-        programmes = programmes_visible_to(self.request.user).filter(organisation=organisation)
-        if not any(self.request.user.has_perm(EDIT, p) for p in programmes):
-            raise ValidationError(
-                {"organisation": [_("You may not add criteria sets to this organisation.")]}
-            )
-        serializer.instance = _call(
-            services.criteria_set_create,
-            organisation=organisation,
+        serializer.instance = services.criteria_set_create(
+            organisation=data["organisation"],
             name=data["name"],
             criteria=[dict(c) for c in data["criteria"]],
+            user=self.request.user,
         )
 
 
@@ -351,7 +333,7 @@ class MeasureTemplateViewSet(BoundedLookupMixin, viewsets.ReadOnlyModelViewSet):
             raise ValidationError(
                 {"programme": [_("This template is not available to the programme's organisation.")]}
             )
-        measure = _call(services.measure_create_from_template, programme=programme, template=template)
+        measure = services.measure_create_from_template(programme=programme, template=template)
         measure = selectors.with_score(Measure.objects.filter(pk=measure.pk)).get()
         return Response(
             MeasureSerializer(measure, context=self.get_serializer_context()).data,

@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.converters import ID_REGEX
-from programmes.api.views import BoundedLookupMixin, IdFilter, as_drf_error, require
+from programmes.api.views import BoundedLookupMixin, IdFilter, require
+from programmes.rules import EDIT
 
 from .. import selectors, services
 from ..abuse import HONEYPOT_FIELD, LEGACY_HONEYPOT_FIELD, client_ip, rate_limit_exceeded
@@ -48,7 +49,6 @@ from .serializers import (
     WaveSerializer,
 )
 
-EDIT = "programmes.edit_content"
 MANAGE_RESPONSES = "programmes.change_programme"  # deleting responses loses data: leads only
 
 
@@ -109,43 +109,31 @@ class SurveyViewSet(
         programme = data.pop("programme")
         template_key = data.pop("template", None)
         require(self.request, EDIT, programme)
-        try:
-            if template_key:
-                survey = services.survey_create_from_template(
-                    programme=programme,
-                    template_key=template_key,
-                    created_by=self.request.user,
-                    title=data.pop("title", ""),
-                )
-                if data:
-                    services.survey_update(survey=survey, **data)
-            else:
-                survey = services.survey_create(programme=programme, created_by=self.request.user, **data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        if template_key:
+            survey = services.survey_create_from_template(
+                programme=programme,
+                template_key=template_key,
+                created_by=self.request.user,
+                title=data.pop("title", ""),
+            )
+            if data:
+                services.survey_update(survey=survey, **data)
+        else:
+            survey = services.survey_create(programme=programme, created_by=self.request.user, **data)
         serializer.instance = survey
 
     def perform_update(self, serializer):
         require(self.request, EDIT, serializer.instance.programme)
-        try:
-            services.survey_update(survey=serializer.instance, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.survey_update(survey=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
         require(self.request, EDIT, instance.programme)
-        try:
-            services.survey_delete(survey=instance)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.survey_delete(survey=instance)
 
     def _transition(self, request, service):
         survey = self.get_object()
         require(request, EDIT, survey.programme)
-        try:
-            survey = service(survey=survey)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        survey = service(survey=survey)
         return Response(SurveySerializer(survey, context=self.get_serializer_context()).data)
 
     @extend_schema(
@@ -173,10 +161,7 @@ class SurveyViewSet(
         require(request, EDIT, survey.programme)
         payload = WaveCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            wave = services.wave_start(survey=survey, **payload.validated_data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        wave = services.wave_start(survey=survey, **payload.validated_data)
         return Response(WaveSerializer(wave).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -198,16 +183,13 @@ class SurveyViewSet(
         """Counts, shares, mean, median and NPS per question; segments below the threshold are suppressed."""
         survey = self.get_object()
         questions = selectors.survey_questions(survey)
-        try:
-            filters = parse_result_filters(
-                survey,
-                request.query_params,
-                waves=list(survey.waves.all()),
-                points=list(survey.collection_points.all()),
-                questions=questions,
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        filters = parse_result_filters(
+            survey,
+            request.query_params,
+            waves=list(survey.waves.all()),
+            points=list(survey.collection_points.all()),
+            questions=questions,
+        )
         return Response(
             ResultsSerializer(selectors.survey_results(survey, filters, questions=questions)).data
         )
@@ -266,7 +248,7 @@ class SurveyViewSet(
         except DjangoValidationError as error:
             errors.update(error.message_dict)
         if errors:
-            raise as_drf_error(DjangoValidationError(errors))
+            raise DjangoValidationError(errors)
         crosstab = selectors.survey_crosstab(
             survey,
             split_question=split_question,
@@ -294,7 +276,7 @@ class SurveyViewSet(
         require(request, EDIT, survey.programme)
         kind = request.query_params.get("kind", "csv")
         if kind not in {"csv", "xlsx"}:
-            raise as_drf_error(DjangoValidationError({"kind": _("Choose csv or xlsx.")}))
+            raise DjangoValidationError({"kind": _("Choose csv or xlsx.")})
         return exporters.export_response(survey, kind=kind)
 
     @extend_schema(
@@ -314,19 +296,16 @@ class SurveyViewSet(
         data = payload.validated_data
         wave = survey.waves.filter(pk=data["wave"]).first()
         if wave is None:
-            raise as_drf_error(DjangoValidationError({"wave": _("This survey has no such wave.")}))
+            raise DjangoValidationError({"wave": _("This survey has no such wave.")})
         questions = selectors.survey_questions(survey)
-        try:
-            table = importers.read_table(data["file"])
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        table = importers.read_table(data["file"])
         mapping = importers.auto_mapping(table.header, questions)
         targets = importers.mapping_choices(questions)
         for index, column in enumerate(table.header):
             if column in data.get("mapping", {}):
                 target = data["mapping"][column]
                 if target and target not in targets:
-                    raise as_drf_error(DjangoValidationError({"mapping": f"Unknown question code: {target}"}))
+                    raise DjangoValidationError({"mapping": f"Unknown question code: {target}"})
                 if target:
                     mapping[index] = target
                 else:
@@ -360,8 +339,6 @@ class SurveyViewSet(
         except services.ImportErrors as error:
             result = {"rows": len(records), "imported": 0, "batch": None, "errors": error.rows}
             return Response(ImportResultSerializer(result).data, status=status.HTTP_400_BAD_REQUEST)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
         result = {
             "rows": len(records),
             "imported": 0 if data["dry_run"] else count,
@@ -404,26 +381,17 @@ class QuestionViewSet(BoundedLookupMixin, SurveyNestedMixin, viewsets.ModelViewS
         survey = self.get_survey()
         require(self.request, EDIT, survey.programme)
         data, choices = self._data(serializer)
-        try:
-            serializer.instance = services.question_create(survey=survey, choices=choices, **data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.question_create(survey=survey, choices=choices, **data)
 
     def perform_update(self, serializer):
         require(self.request, EDIT, self.get_survey().programme)
         data, choices = self._data(serializer)
-        try:
-            services.question_update(question=serializer.instance, choices=choices, **data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.question_update(question=serializer.instance, choices=choices, **data)
         serializer.instance = Question.objects.prefetch_related("choices").get(pk=serializer.instance.pk)
 
     def perform_destroy(self, instance):
         require(self.request, EDIT, self.get_survey().programme)
-        try:
-            services.question_delete(question=instance)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.question_delete(question=instance)
 
     @extend_schema(request=MoveSerializer, responses=QuestionSerializer(many=True))
     @action(detail=True, methods=["post"])
@@ -444,10 +412,7 @@ class QuestionViewSet(BoundedLookupMixin, SurveyNestedMixin, viewsets.ModelViewS
         require(request, EDIT, survey.programme)
         payload = ReorderSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            services.questions_reorder(survey=survey, order=payload.validated_data["order"])
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.questions_reorder(survey=survey, order=payload.validated_data["order"])
         return Response(QuestionSerializer(self.get_queryset(), many=True).data)
 
 
@@ -467,19 +432,13 @@ class SectionViewSet(BoundedLookupMixin, SurveyNestedMixin, viewsets.ModelViewSe
     def perform_create(self, serializer):
         survey = self.get_survey()
         require(self.request, EDIT, survey.programme)
-        try:
-            serializer.instance = services.section_create(survey=survey, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.section_create(survey=survey, **serializer.validated_data)
 
     def perform_update(self, serializer):
         require(self.request, EDIT, self.get_survey().programme)
         data = {"title": serializer.instance.title, "title_en": serializer.instance.title_en}
         data.update(serializer.validated_data)
-        try:
-            serializer.instance = services.section_update(section=serializer.instance, **data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.section_update(section=serializer.instance, **data)
 
     def perform_destroy(self, instance):
         require(self.request, EDIT, self.get_survey().programme)
@@ -510,12 +469,9 @@ class CollectionPointViewSet(
     def perform_create(self, serializer):
         survey = self.get_survey()
         require(self.request, EDIT, survey.programme)
-        try:
-            serializer.instance = services.collection_point_create(
-                survey=survey, name=serializer.validated_data["name"]
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.collection_point_create(
+            survey=survey, name=serializer.validated_data["name"]
+        )
 
     def perform_destroy(self, instance):
         require(self.request, EDIT, self.get_survey().programme)
@@ -617,10 +573,7 @@ class ImportBatchViewSet(
     def undo(self, request, survey_pk=None, pk=None):
         """Undo the import: delete every response it created (and take them out of the results)."""
         batch = self.get_object()
-        try:
-            services.import_batch_undo(batch=batch)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.import_batch_undo(batch=batch)
         return Response(ImportBatchSerializer(self.get_queryset().get(pk=batch.pk)).data)
 
 
@@ -649,19 +602,13 @@ class FindingViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         programme = data.pop("programme")
         require(self.request, EDIT, programme)
-        try:
-            serializer.instance = services.finding_create(
-                programme=programme, created_by=self.request.user, **data
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.finding_create(
+            programme=programme, created_by=self.request.user, **data
+        )
 
     def perform_update(self, serializer):
         require(self.request, EDIT, serializer.instance.programme)
-        try:
-            services.finding_update(finding=serializer.instance, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.finding_update(finding=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
         require(self.request, EDIT, instance.programme)
@@ -693,16 +640,13 @@ class FindingViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
             .first()
         )
         if question is None:
-            raise as_drf_error(DjangoValidationError({"question": _("Unknown question.")}))
+            raise DjangoValidationError({"question": _("Unknown question.")})
         programme = question.survey.programme
         require(request, EDIT, programme)
-        try:
-            filters = question_result_filters(question, data)
-            finding = services.finding_create_from_question(
-                programme=programme, question=question, filters=filters, created_by=request.user
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        filters = question_result_filters(question, data)
+        finding = services.finding_create_from_question(
+            programme=programme, question=question, filters=filters, created_by=request.user
+        )
         finding = self.get_queryset().get(pk=finding.pk)
         return Response(
             FindingSerializer(finding, context=self.get_serializer_context()).data,
@@ -725,56 +669,48 @@ class FindingViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
         payload = EvidenceCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        try:
-            if data["kind"] == "workshop":
-                from programmes.models import Workshop
+        if data["kind"] == "workshop":
+            from programmes.models import Workshop
 
-                workshop = None
-                if data.get("workshop") is not None:
-                    workshop = Workshop.objects.filter(
-                        programme=finding.programme, pk=data["workshop"]
-                    ).first()
-                    if workshop is None:
-                        raise DjangoValidationError({"workshop": _("Unknown workshop of this programme.")})
-                evidence = services.evidence_add(
-                    finding=finding, kind="workshop", label=data["label"], url=data["url"], workshop=workshop
-                )
-            elif data.get("workshop") is not None:
-                raise DjangoValidationError(
-                    {"workshop": _("Only evidence of the kind “workshop” names a workshop.")}
-                )
-            elif data["kind"] == "survey_result":
-                question = (
-                    Question.objects.filter(survey__programme=finding.programme, pk=data.get("question"))
-                    .select_related("survey")
-                    .first()
-                )
-                if question is None:
-                    raise DjangoValidationError({"question": _("Unknown question of this programme.")})
-                survey = question.survey
-                filters = parse_result_filters(
-                    survey,
-                    {
-                        k: data.get(k)
-                        for k in ("wave", "collection_point", "segment_question", "segment_choice")
-                    },
-                    waves=list(survey.waves.all()),
-                    points=list(survey.collection_points.all()),
-                    questions=selectors.survey_questions(survey),
-                )
-                evidence = services.evidence_add_survey_result(
-                    finding=finding, question=question, filters=filters
-                )
-            else:
-                evidence = services.evidence_add(
-                    finding=finding,
-                    kind=data["kind"],
-                    label=data["label"],
-                    url=data["url"],
-                    document=data.get("document"),
-                )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+            workshop = None
+            if data.get("workshop") is not None:
+                workshop = Workshop.objects.filter(programme=finding.programme, pk=data["workshop"]).first()
+                if workshop is None:
+                    raise DjangoValidationError({"workshop": _("Unknown workshop of this programme.")})
+            evidence = services.evidence_add(
+                finding=finding, kind="workshop", label=data["label"], url=data["url"], workshop=workshop
+            )
+        elif data.get("workshop") is not None:
+            raise DjangoValidationError(
+                {"workshop": _("Only evidence of the kind “workshop” names a workshop.")}
+            )
+        elif data["kind"] == "survey_result":
+            question = (
+                Question.objects.filter(survey__programme=finding.programme, pk=data.get("question"))
+                .select_related("survey")
+                .first()
+            )
+            if question is None:
+                raise DjangoValidationError({"question": _("Unknown question of this programme.")})
+            survey = question.survey
+            filters = parse_result_filters(
+                survey,
+                {k: data.get(k) for k in ("wave", "collection_point", "segment_question", "segment_choice")},
+                waves=list(survey.waves.all()),
+                points=list(survey.collection_points.all()),
+                questions=selectors.survey_questions(survey),
+            )
+            evidence = services.evidence_add_survey_result(
+                finding=finding, question=question, filters=filters
+            )
+        else:
+            evidence = services.evidence_add(
+                finding=finding,
+                kind=data["kind"],
+                label=data["label"],
+                url=data["url"],
+                document=data.get("document"),
+            )
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -969,17 +905,9 @@ class ReadinessAssessmentViewSet(
         data = serializer.validated_data
         programme = data["programme"]
         require(self.request, EDIT, programme)
-        scores = data["scores"]
-        dimensions = [score["dimension"] for score in scores]
-        if len(set(dimensions)) != len(dimensions):
-            raise as_drf_error(DjangoValidationError({"scores": _("Each dimension may appear only once.")}))
-        try:
-            serializer.instance = services.readiness_assess(
-                programme=programme,
-                assessed_by=self.request.user,
-                levels={score["dimension"]: score["level"] for score in scores},
-                notes={score["dimension"]: score["note"] for score in scores},
-                comment=data.get("comment", ""),
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.readiness_assess_scores(
+            programme=programme,
+            assessed_by=self.request.user,
+            scores=data["scores"],
+            comment=data.get("comment", ""),
+        )

@@ -7,7 +7,6 @@ POST   /api/v1/programmes/{id}/risks/acknowledge/  lead or member: acknowledge a
 DELETE /api/v1/programmes/{id}/risks/acknowledge/?rule=…&subject=…   withdraw the acknowledgement
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -25,7 +24,7 @@ from ..gates import gate_registry
 from ..models import Phase
 from ..risks import risk_acknowledge, risk_unacknowledge, risk_warnings
 from .serializers import CriterionSerializer, PhaseTransitionSerializer
-from .views import as_drf_error, require
+from .views import require
 
 
 class ThresholdSerializer(serializers.Serializer):
@@ -167,8 +166,6 @@ class GateTransitionView(APIView):
                 {"detail": detail, "unmet": [r.as_dict() for r in conflict.unmet]},
                 status=status.HTTP_409_CONFLICT,
             )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
         return Response(PhaseTransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
 
 
@@ -207,10 +204,7 @@ class RiskAcknowledgeView(APIView):
         require(request, "programmes.edit_content", programme)
         payload = AcknowledgeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            risk_acknowledge(programme=programme, user=request.user, **payload.validated_data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        risk_acknowledge(programme=programme, user=request.user, **payload.validated_data)
         data = payload.validated_data
         warning = next(
             w

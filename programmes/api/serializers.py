@@ -1,7 +1,13 @@
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Invitation, Membership, Organisation, PhaseTransition, Programme, Role, Stakeholder
+
+
+def visible_programmes(serializer):
+    """The programmes the requesting user may see: the choices of a serializer's programme field."""
+    from ..selectors import programmes_visible_to
+
+    return programmes_visible_to(serializer.context["request"].user)
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -46,7 +52,9 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "phase", "cycle", "role", "created_at", "updated_at"]
-        validators: list = []  # uniqueness and dates are checked in validate() with field-level messages
+        # The short name (empty: it follows the title), its uniqueness and the dates are checked by the service
+        # (programme_create/programme_update), which answers with field errors.
+        validators: list = []
 
     def get_role(self, programme) -> str | None:
         from ..rules import effective_role
@@ -62,32 +70,6 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         elif "request" in self.context:
             fields["organisation"].queryset = organisations_administered_by(self.context["request"].user)
         return fields
-
-    def validate(self, attrs):
-        from django.utils.text import slugify
-
-        instance = self.instance if isinstance(self.instance, Programme) else None
-        organisation = attrs.get("organisation") or (instance.organisation if instance else None)
-        title = attrs.get("title") or (instance.title if instance else "")
-        if "slug" in attrs or instance is None:
-            attrs["slug"] = attrs.get("slug") or slugify(title)[:80]
-            if not attrs["slug"]:
-                raise serializers.ValidationError({"slug": _("Please enter a short name.")})
-        slug = attrs.get("slug") or (instance.slug if instance else "")
-        clash = Programme.objects.filter(organisation=organisation, slug=slug)
-        if instance is not None:
-            clash = clash.exclude(pk=instance.pk)
-        if organisation is not None and clash.exists():
-            raise serializers.ValidationError(
-                {"slug": _("This organisation already has a programme with this short name.")}
-            )
-        start = attrs.get("start_date", instance.start_date if instance else None)
-        end = attrs.get("end_date", instance.end_date if instance else None)
-        if start and end and end < start:
-            raise serializers.ValidationError(
-                {"end_date": _("The end date must not be before the start date.")}
-            )
-        return attrs
 
 
 class TransitionSerializer(serializers.Serializer):

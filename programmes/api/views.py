@@ -1,5 +1,4 @@
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -38,19 +37,6 @@ def require(request, perm: str, obj) -> None:
         raise PermissionDenied
 
 
-def as_drf_error(error: DjangoValidationError):
-    from rest_framework.exceptions import ValidationError
-
-    if hasattr(error, "error_dict"):
-        return ValidationError(
-            {
-                field: [str(m) for e in errors for m in e.messages]
-                for field, errors in error.error_dict.items()
-            }
-        )
-    return ValidationError({"non_field_errors": error.messages})
-
-
 class OrganisationViewSet(
     BoundedLookupMixin,
     mixins.ListModelMixin,
@@ -70,19 +56,13 @@ class OrganisationViewSet(
         return selectors.organisations_visible_to(self.request.user).order_by("name")
 
     def perform_create(self, serializer):
-        try:
-            serializer.instance = services.organisation_create(
-                creator=self.request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.organisation_create(
+            creator=self.request.user, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
         require(self.request, "programmes.change_organisation", serializer.instance)
-        try:
-            services.organisation_update(organisation=serializer.instance, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.organisation_update(organisation=serializer.instance, **serializer.validated_data)
 
 
 class ProgrammeFilter(django_filters.FilterSet):
@@ -117,19 +97,13 @@ class ProgrammeViewSet(
         data = dict(serializer.validated_data)
         organisation = data.pop("organisation")
         require(self.request, "programmes.add_programme_to", organisation)
-        try:
-            serializer.instance = services.programme_create(
-                organisation=organisation, creator=self.request.user, **data
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.programme_create(
+            organisation=organisation, creator=self.request.user, **data
+        )
 
     def perform_update(self, serializer):
         require(self.request, "programmes.change_programme", serializer.instance)
-        try:
-            services.programme_update(programme=serializer.instance, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.programme_update(programme=serializer.instance, **serializer.validated_data)
 
     @extend_schema(
         request=TransitionSerializer,
@@ -145,12 +119,9 @@ class ProgrammeViewSet(
         require(request, "programmes.transition_programme", programme)
         payload = TransitionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        try:
-            transition = services.programme_transition(
-                programme=programme, user=request.user, **payload.validated_data
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        transition = services.programme_transition(
+            programme=programme, user=request.user, **payload.validated_data
+        )
         return Response(PhaseTransitionSerializer(transition).data, status=status.HTTP_201_CREATED)
 
     # GET programmes/{id}/gate/ lives in programmes/api/gates_risks.py (phase, next phase, criteria, thresholds).
@@ -194,21 +165,15 @@ class MembershipViewSet(
 
     def perform_update(self, serializer):
         require(self.request, "programmes.manage_members", self.get_programme())
-        try:
-            services.membership_change_role(
-                membership=serializer.instance,
-                role=serializer.validated_data.get("role", serializer.instance.role),
-                acting_user=self.request.user,
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.membership_change_role(
+            membership=serializer.instance,
+            role=serializer.validated_data.get("role", serializer.instance.role),
+            acting_user=self.request.user,
+        )
 
     def perform_destroy(self, instance):
         require(self.request, "programmes.manage_members", self.get_programme())
-        try:
-            services.membership_remove(membership=instance, acting_user=self.request.user)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.membership_remove(membership=instance, acting_user=self.request.user)
 
 
 class InvitationViewSet(
@@ -229,21 +194,15 @@ class InvitationViewSet(
     def perform_create(self, serializer):
         programme = self.get_programme()
         require(self.request, "programmes.manage_members", programme)
-        try:
-            serializer.instance, _token = services.invitation_create(
-                programme=programme, invited_by=self.request.user, **serializer.validated_data
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance, _token = services.invitation_create(
+            programme=programme, invited_by=self.request.user, **serializer.validated_data
+        )
 
     @extend_schema(request=None, responses=InvitationSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, programme_pk=None, pk=None):
         invitation = self.get_object()
-        try:
-            services.invitation_revoke(invitation=invitation)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.invitation_revoke(invitation=invitation)
         return Response(InvitationSerializer(invitation).data)
 
 
@@ -272,17 +231,11 @@ class StakeholderViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         programme = data.pop("programme")
         require(self.request, "programmes.change_stakeholders", programme)
-        try:
-            serializer.instance = services.stakeholder_create(programme=programme, **data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services.stakeholder_create(programme=programme, **data)
 
     def perform_update(self, serializer):
         require(self.request, "programmes.change_stakeholders", serializer.instance.programme)
-        try:
-            services.stakeholder_update(stakeholder=serializer.instance, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services.stakeholder_update(stakeholder=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
         require(self.request, "programmes.change_stakeholders", instance.programme)

@@ -26,11 +26,11 @@ import config.converters  # noqa: F401  (registers the "id" converter)
 from .. import workshops as ws
 from ..forms_workshops import ConversionForm
 from ..models import AgendaItem, Phase, Programme, Workshop, WorkshopOutput, WorkshopParticipant
+from ..rules import EDIT
 from ..selectors import programmes_visible_to
 from .views import BoundedLookupMixin, IdFilter, require
 
 VIEW = "programmes.view_programme"
-EDIT = "programmes.edit_content"
 
 
 # --- Serializers ----------------------------------------------------------------------------------------------

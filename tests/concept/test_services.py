@@ -140,6 +140,28 @@ def test_criteria_weights_must_sum_to_100(world):
         services.criteria_set_create(organisation=world.organisation, name="IT", criteria=[])
 
 
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("stakeholder", False), ("member", True), ("lead", True), ("org_admin", True), ("other_lead", False)],
+)
+def test_only_who_edits_a_programme_of_the_organisation_adds_criteria_sets_to_it(world, role, allowed):
+    def add():
+        return services.criteria_set_create(
+            organisation=world.organisation,
+            name="IT",
+            criteria=[{"name": "Preis", "weight": 100}],
+            user=world.user(role),
+        )
+
+    if allowed:
+        assert add().organisation == world.organisation
+    else:
+        with pytest.raises(ValidationError) as exc:
+            add()
+        assert set(exc.value.message_dict) == {"organisation"}
+        assert not world.organisation.criteria_sets.exists()
+
+
 @pytest.fixture
 def comparison(world, measure):
     criteria_set = services.criteria_set_create(
@@ -222,3 +244,23 @@ def test_journey_map_matches_findings_by_name_or_key(world, stages, finding, bar
     services.measure_update(measure=bare_measure, stages=[by_key["anreise"].stage])
     data = selectors.journey_map(world.programme)
     assert {c.stage.key for c in data["gaps"]} == {"service"}
+
+
+def test_the_migration_gives_the_default_journey_to_programmes_without_stages(world):
+    """Programmes created before the stages came with the programme get them once; others keep theirs."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("concept.migrations.0004_default_journey_stages_for_existing_programmes")
+    services.stage_create(programme=world.other_programme, name="Eigene Etappe")
+
+    migration.add_default_stages(apps, None)
+    migration.add_default_stages(apps, None)
+
+    assert list(JourneyStage.objects.filter(programme=world.programme).values_list("key", flat=True)) == [
+        key for key, _name in DEFAULT_STAGES
+    ]
+    assert list(
+        JourneyStage.objects.filter(programme=world.other_programme).values_list("name", flat=True)
+    ) == ["Eigene Etappe"]

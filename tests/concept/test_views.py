@@ -1,12 +1,15 @@
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from concept import services
-from concept.models import JourneyStage, Measure
+from concept.models import DEFAULT_STAGES, JourneyStage, Measure
 from evaluation import services as evaluation_services
+from programmes import services as programme_services
 
 pytestmark = pytest.mark.django_db
 
@@ -47,16 +50,46 @@ def test_stale_touchpoint_is_labelled(client_as, world, stages):
     assert "stale: no content update recorded" in html
 
 
-def test_journey_map_first_visit_creates_stages_and_shows_gap(client_as, world, finding):
+def test_journey_map_shows_the_stages_and_a_gap(client_as, world, stages, finding):
     response = client_as("member").get(k(world, "journey"))
     assert response.status_code == HTTPStatus.OK
-    assert JourneyStage.objects.filter(programme=world.programme).count() == 9
     html = response.content.decode()
     assert finding.statement in html
     assert "journey-stage--gap" in html and "stage-anreise" in html
 
 
-def test_create_measure_from_finding(client_as, world, finding):
+def test_a_new_programme_starts_with_the_default_journey(world):
+    programme = programme_services.programme_create(
+        organisation=world.organisation, creator=world.user("lead"), title="Neue Mitte", slug=""
+    )
+    assert [s.key for s in JourneyStage.objects.filter(programme=programme)] == [
+        key for key, _name in DEFAULT_STAGES
+    ]
+
+
+@pytest.mark.parametrize("with_stages", [True, False])
+def test_the_journey_pages_write_nothing_on_a_get(client_as, world, finding, with_stages):
+    """Reading the journey map, the stage list or a measure form prefilled from a finding changes no row,
+    even for a programme without stages (they come with the programme, not with the first visit)."""
+    if with_stages:
+        services.journey_ensure_defaults(programme=world.programme)
+    client = client_as("lead")
+    pages = [k(world, "journey"), k(world, "stages"), k(world, "measure_create") + f"?finding={finding.pk}"]
+    client.get(pages[0])  # the session and the like settle before counting
+    for page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page)
+        assert response.status_code == HTTPStatus.OK
+        writes = [
+            q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        ]
+        assert writes == [], page
+    assert JourneyStage.objects.filter(programme=world.programme).count() == (9 if with_stages else 0)
+    if not with_stages:
+        assert 'id="no-stages"' in client.get(pages[0]).content.decode()
+
+
+def test_create_measure_from_finding(client_as, world, stages, finding):
     client = client_as("member")
     response = client.get(k(world, "measure_create") + f"?finding={finding.pk}")
     assert response.status_code == HTTPStatus.OK

@@ -4,6 +4,7 @@ compares three providers, fills the feasibility and selects the measure; the gat
 import pytest
 from django.urls import reverse
 
+from concept import services as concept_services
 from concept.models import Measure
 from evaluation import services as evaluation_services
 from programmes.models import Role
@@ -22,6 +23,7 @@ def setup():
     programme = ProgrammeFactory(
         organisation=organisation, title="Digitale Innenstadt", slug="digitale-innenstadt"
     )
+    concept_services.journey_ensure_defaults(programme=programme)  # as programme_create's hook does
     user = MembershipFactory(programme=programme, role=Role.MEMBER).user
     finding = evaluation_services.finding_create(
         programme=programme,

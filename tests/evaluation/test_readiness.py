@@ -27,6 +27,20 @@ def test_assess_keeps_history_and_validates(world):
     assert ReadinessAssessment.objects.count() == 2
 
 
+def test_assess_from_a_list_of_scores_refuses_a_dimension_rated_twice(world):
+    scores = [{"dimension": d, "level": level, "note": ""} for d, level in LEVELS.items()]
+    with pytest.raises(ValidationError) as excinfo:
+        services.readiness_assess_scores(
+            programme=world.programme, scores=[*scores, {"dimension": "vision", "level": 0, "note": ""}]
+        )
+    assert set(excinfo.value.message_dict) == {"scores"}
+    assert not ReadinessAssessment.objects.exists()
+
+    assessment = services.readiness_assess_scores(programme=world.programme, scores=scores, comment="Start")
+    assert {s.dimension: s.level for s in assessment.scores.all()} == LEVELS
+    assert assessment.comment == "Start"
+
+
 def test_page_matrix_and_post(client_as, world, django_assert_max_num_queries):
     services.readiness_assess(programme=world.programme, levels=LEVELS)
     target = reverse("programmes:evaluation:readiness", kwargs=world.programme.url_kwargs)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from programmes import services
 from programmes.gates import CriterionResult, gate_registry
@@ -104,6 +104,52 @@ def test_programme_create_rejects_a_duplicate_short_name_in_the_same_organisatio
         organisation=OrganisationFactory(), creator=UserFactory(), title="Innenstadt", slug="innenstadt"
     )
     assert other.pk
+
+
+def test_a_programme_without_a_short_name_takes_it_from_the_title():
+    programme = services.programme_create(
+        organisation=OrganisationFactory(), creator=UserFactory(), title="Lebendige Altstadt", slug=""
+    )
+    assert programme.slug == "lebendige-altstadt"
+
+    services.programme_update(programme=programme, title="Neue Mitte", slug="")
+    programme.refresh_from_db()
+    assert programme.slug == "neue-mitte"
+
+
+def test_a_short_name_taken_in_the_organisation_is_an_error_on_the_short_name():
+    existing = ProgrammeFactory(slug="innenstadt")
+
+    with pytest.raises(ValidationError) as excinfo, translation.override("de"):
+        services.programme_create(
+            organisation=existing.organisation, creator=UserFactory(), title="Innenstadt", slug=""
+        )
+
+    assert excinfo.value.message_dict == {
+        "slug": ["Diese Organisation hat bereits ein Programm mit diesem Kurznamen."]
+    }
+
+
+def test_a_title_without_letters_or_digits_needs_a_short_name():
+    with pytest.raises(ValidationError) as excinfo:
+        services.programme_create(
+            organisation=OrganisationFactory(), creator=UserFactory(), title="!!!", slug=""
+        )
+
+    assert error_fields(excinfo) == {"slug"}
+
+
+def test_a_refused_update_leaves_the_programme_as_stored():
+    programme = ProgrammeFactory(slug="innenstadt", title="Innenstadt", start_date=date(2026, 6, 1))
+    sibling = ProgrammeFactory(organisation=programme.organisation, slug="altstadt")
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.programme_update(
+            programme=programme, title="Neu", slug=sibling.slug, end_date=date(2026, 1, 1)
+        )
+
+    assert error_fields(excinfo) == {"slug", "end_date"}
+    assert (programme.slug, programme.title, programme.end_date) == ("innenstadt", "Innenstadt", None)
 
 
 def test_programme_update_changes_descriptive_fields_but_never_phase_or_cycle():
@@ -543,3 +589,11 @@ def test_stakeholder_update_rejects_an_unknown_group():
         services.stakeholder_update(stakeholder=stakeholder, group="aliens")
 
     assert "group" in error_fields(excinfo)
+
+
+def test_a_service_given_a_field_it_does_not_know_refuses_all_of_them():
+    """Shared by the phase apps' services: a misspelt or foreign field is refused, never silently dropped."""
+    assert services.only_fields({"title": "A"}, {"title", "summary"}) == {"title": "A"}
+    with pytest.raises(ValidationError) as excinfo, translation.override("de"):
+        services.only_fields({"title": "A", "phase": "x", "cycle": 2}, {"title"})
+    assert excinfo.value.messages == ["Unbekannte Felder: cycle, phase"]

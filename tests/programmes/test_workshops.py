@@ -722,23 +722,6 @@ def test_the_hub_puts_to_the_vote_whatever_a_phase_app_registers(voting, world, 
     ]
 
 
-def test_the_hub_does_not_import_the_phase_apps():
-    from pathlib import Path
-
-    import programmes
-
-    offenders = [
-        path.name
-        for path in Path(programmes.__file__).parent.rglob("*.py")
-        if any(
-            line.lstrip().startswith((f"from {app}", f"import {app}"))
-            for app in ("concept", "evaluation", "transformation")
-            for line in path.read_text().splitlines()
-        )
-    ]
-    assert offenders == []
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_dots_on_measures_and_ideas_cannot_stuff_the_vote():
     """Eight threads place dots at once, half on measures put to the vote, half on ideas: at most n get through."""

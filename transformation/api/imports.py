@@ -8,7 +8,6 @@ programme the user holds no role in, answer 404 whatever the user's roles elsewh
 """
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,16 +17,13 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from programmes.api.views import BoundedLookupMixin, IdFilter, as_drf_error, require
+from programmes.api.views import BoundedLookupMixin, IdFilter, require
 from programmes.models import Programme, Role
+from programmes.rules import EDIT
 from programmes.selectors import programmes_visible_to
 
 from .. import import_services
 from ..models import KPI, DataImport
-from ..services import ConflictError
-from .views import Conflict
-
-EDIT = "programmes.edit_content"
 
 
 class DataImportErrorSerializer(serializers.Serializer):
@@ -188,17 +184,14 @@ class DataImportViewSet(
         data = payload.validated_data
         programme = data["programme"]
         require(request, EDIT, programme)
-        try:
-            data_import = import_services.data_import_create(
-                programme=programme,
-                kind=data["kind"],
-                kpi=data.get("kpi"),
-                location=data.get("location"),
-                file=data["file"],
-                user=request.user,
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        data_import = import_services.data_import_create(
+            programme=programme,
+            kind=data["kind"],
+            kpi=data.get("kpi"),
+            location=data.get("location"),
+            file=data["file"],
+            user=request.user,
+        )
         return self._fresh(data_import, status.HTTP_202_ACCEPTED)
 
     @extend_schema(
@@ -209,10 +202,7 @@ class DataImportViewSet(
     def apply(self, request, pk=None):
         """Import a checked file (status ``ready``) in the background, all rows or none."""
         data_import = self.get_object()
-        try:
-            import_services.data_import_enqueue_apply(data_import=data_import)
-        except ConflictError as error:
-            raise Conflict(error.message) from error
+        import_services.data_import_enqueue_apply(data_import=data_import)
         return self._fresh(data_import, status.HTTP_202_ACCEPTED)
 
     @extend_schema(
@@ -223,10 +213,7 @@ class DataImportViewSet(
     def cancel(self, request, pk=None):
         """Drop an import that has not been applied."""
         data_import = self.get_object()
-        try:
-            import_services.data_import_cancel(data_import=data_import)
-        except ConflictError as error:
-            raise Conflict(error.message) from error
+        import_services.data_import_cancel(data_import=data_import)
         return self._fresh(data_import, status.HTTP_200_OK)
 
 

@@ -24,15 +24,15 @@ from rest_framework.response import Response
 
 from concept.models import JourneyStage, Measure
 from evaluation.models import Choice, Question
-from programmes.api.views import BoundedLookupMixin, IdFilter, as_drf_error, require
+from programmes.api.views import BoundedLookupMixin, IdFilter, require
 from programmes.models import Programme
+from programmes.rules import EDIT
 from programmes.selectors import programmes_visible_to
 
 from .. import kpis, services_kpis
 from ..catalogue import catalogue_entries
 from ..models import KPI, KPITarget, Measurement
 
-EDIT = "programmes.edit_content"
 MAX_BULK = 5000
 
 
@@ -273,17 +273,11 @@ class KPIViewSet(
     def perform_create(self, serializer):
         programme = serializer.validated_data["programme"]
         require(self.request, EDIT, programme)
-        try:
-            serializer.instance = services_kpis.kpi_create(programme=programme, **serializer.service_fields())
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        serializer.instance = services_kpis.kpi_create(programme=programme, **serializer.service_fields())
 
     def perform_update(self, serializer):
         require(self.request, EDIT, serializer.instance.programme)
-        try:
-            services_kpis.kpi_update(kpi=serializer.instance, **serializer.service_fields())
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from error
+        services_kpis.kpi_update(kpi=serializer.instance, **serializer.service_fields())
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     def perform_destroy(self, instance):
@@ -350,7 +344,7 @@ class KPIViewSet(
         except DjangoValidationError as error:
             item_errors = (error.params or {}).get("items") if hasattr(error, "params") else None
             if item_errors is None:
-                raise as_drf_error(error) from error
+                raise  # the service's field errors; config/api_errors.py turns them into a 400
             detail = [{k: [str(m) for m in v] for k, v in e.items()} for e in item_errors]
             raise ValidationError(detail[0] if single else detail) from error
         data = {

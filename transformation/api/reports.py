@@ -13,7 +13,6 @@
 import json
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -22,14 +21,13 @@ from rest_framework import mixins, renderers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from programmes.api.views import BoundedLookupMixin, IdFilter, as_drf_error, require
+from programmes.api.views import BoundedLookupMixin, IdFilter, require
 from programmes.models import Programme, Role
+from programmes.rules import EDIT
 from programmes.selectors import programmes_visible_to
 
 from .. import reports
 from ..models import Report, ReportDelivery, ReportSchedule
-
-EDIT = "programmes.edit_content"
 
 
 def programmes_editable_by(user):
@@ -168,13 +166,6 @@ class ReportFilter(django_filters.FilterSet):
         fields = ["programme", "schedule", "status", "trigger"]
 
 
-def _call(function, **kwargs):
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as error:
-        raise as_drf_error(error) from error
-
-
 class ReportScheduleViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
     """Recurring KPI report schedules (leads and members of the programme)."""
 
@@ -194,16 +185,14 @@ class ReportScheduleViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         programme = data.pop("programme")
         require(self.request, EDIT, programme)
-        schedule = _call(
-            reports.report_schedule_create, programme=programme, created_by=self.request.user, **data
-        )
+        schedule = reports.report_schedule_create(programme=programme, created_by=self.request.user, **data)
         serializer.instance = self.get_queryset().get(pk=schedule.pk)
 
     def perform_update(self, serializer):
         require(self.request, EDIT, serializer.instance.programme)
         data = dict(serializer.validated_data)
         data.pop("programme", None)
-        _call(reports.report_schedule_update, schedule=serializer.instance, **data)
+        reports.report_schedule_update(schedule=serializer.instance, **data)
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     def perform_destroy(self, instance):

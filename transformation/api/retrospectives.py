@@ -8,13 +8,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 
-from programmes.api.views import BoundedLookupMixin, IdFilter, as_drf_error, require
+from programmes.api.views import BoundedLookupMixin, IdFilter, require
+from programmes.rules import EDIT
 from programmes.selectors import programmes_visible_to
 
 from .. import retrospectives
 from ..models import Retrospective
-
-EDIT = "programmes.edit_content"
 
 
 class RetrospectiveSerializer(serializers.ModelSerializer):
@@ -55,13 +54,6 @@ class RetrospectiveFilter(django_filters.FilterSet):
         fields = ["programme", "cycle", "decision"]
 
 
-def _call(function, **kwargs):
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as error:
-        raise as_drf_error(error) from error
-
-
 class RetrospectiveViewSet(
     BoundedLookupMixin,
     mixins.ListModelMixin,
@@ -89,16 +81,15 @@ class RetrospectiveViewSet(
         data = dict(serializer.validated_data)
         programme = programmes_visible_to(self.request.user).filter(pk=data.pop("programme_id")).first()
         if programme is None:
-            raise as_drf_error(DjangoValidationError({"programme": _("Unknown programme.")}))
+            raise DjangoValidationError({"programme": _("Unknown programme.")})
         require(self.request, EDIT, programme)
-        serializer.instance = _call(
-            retrospectives.retrospective_create, programme=programme, created_by=self.request.user, **data
+        serializer.instance = retrospectives.retrospective_create(
+            programme=programme, created_by=self.request.user, **data
         )
 
     def perform_update(self, serializer):
         require(self.request, EDIT, serializer.instance.programme)
-        _call(
-            retrospectives.retrospective_update,
+        retrospectives.retrospective_update(
             retrospective=serializer.instance,
             **serializer.validated_data,
         )

@@ -3,15 +3,10 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from concept.models import Measure
+from programmes.api.serializers import visible_programmes
 from programmes.models import Programme
 
 from ..models import BenefitLine, BusinessCase, CostLine, FundingLine
-
-
-def _visible_programmes(serializer):
-    from programmes.selectors import programmes_visible_to
-
-    return programmes_visible_to(serializer.context["request"].user)
 
 
 def _dec():
@@ -138,7 +133,7 @@ class BusinessCaseSerializer(serializers.ModelSerializer):
             fields["programme"].read_only = True
             fields["measure"].read_only = True
         elif "request" in self.context:
-            visible = _visible_programmes(self)
+            visible = visible_programmes(self)
             fields["programme"].queryset = visible
             fields["measure"].queryset = Measure.objects.filter(programme__in=visible)
         return fields

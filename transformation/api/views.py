@@ -6,34 +6,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
-from programmes.api.views import BoundedLookupMixin, IdFilter, as_drf_error, require
+from programmes.api.views import BoundedLookupMixin, IdFilter, require
+from programmes.rules import EDIT, LEAD
 from programmes.selectors import programmes_visible_to
 
 from .. import selectors, services
 from ..models import BusinessCase
-from ..services import LINE_MODELS, ConflictError
+from ..services import LINE_MODELS
 from .serializers import BusinessCaseSerializer, LineSerializer, LineUpdateSerializer
-
-EDIT = "programmes.edit_content"
-LEAD = "programmes.change_programme"
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("The object's state does not allow this change.")
-    default_code = "conflict"
-
-
-def _call(function, **kwargs):
-    try:
-        return function(**kwargs)
-    except DjangoValidationError as error:
-        raise as_drf_error(error) from error
-    except ConflictError as error:
-        raise Conflict(error.message) from error
 
 
 class BusinessCaseFilter(django_filters.FilterSet):
@@ -76,12 +58,8 @@ class BusinessCaseViewSet(
         require(self.request, EDIT, programme)
         measure = data.pop("measure", None)
         if measure is not None and measure.programme_id != programme.pk:
-            raise as_drf_error(
-                DjangoValidationError({"measure": _("The measure belongs to another programme.")})
-            )
-        serializer.instance = _call(
-            services.business_case_create, programme=programme, measure=measure, **data
-        )
+            raise DjangoValidationError({"measure": _("The measure belongs to another programme.")})
+        serializer.instance = services.business_case_create(programme=programme, measure=measure, **data)
 
     @extend_schema(responses={200: BusinessCaseSerializer, 409: CONFLICT})
     def update(self, request, *args, **kwargs):
@@ -93,7 +71,7 @@ class BusinessCaseViewSet(
 
     def perform_update(self, serializer):
         require(self.request, EDIT, serializer.instance.programme)
-        _call(services.business_case_update, case=serializer.instance, **serializer.validated_data)
+        services.business_case_update(case=serializer.instance, **serializer.validated_data)
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
     def _fresh(self, case):
@@ -107,7 +85,7 @@ class BusinessCaseViewSet(
         """Approve and freeze the case (leads): a snapshot of lines and figures with who and when."""
         case = self.get_object()
         require(request, LEAD, case.programme)
-        _call(services.business_case_approve, case=case, user=request.user)
+        services.business_case_approve(case=case, user=request.user)
         return Response(self._fresh(case))
 
     @extend_schema(request=None, responses={201: BusinessCaseSerializer, 409: CONFLICT})
@@ -116,7 +94,7 @@ class BusinessCaseViewSet(
         """Copy an approved case with its lines into draft version n+1."""
         case = self.get_object()
         require(request, EDIT, case.programme)
-        copy = _call(services.business_case_new_version, case=case)
+        copy = services.business_case_new_version(case=case)
         return Response(self._fresh(copy), status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["get"], responses=LineSerializer(many=True))
@@ -131,8 +109,7 @@ class BusinessCaseViewSet(
         require(request, EDIT, case.programme)
         serializer = LineSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        line = _call(
-            services.line_add,
+        line = services.line_add(
             case=case,
             side=serializer.validated_data["side"],
             **serializer.service_fields(),
@@ -157,9 +134,9 @@ class BusinessCaseViewSet(
         line = get_object_or_404(LINE_MODELS[side].objects.filter(case=case), pk=line_pk)
         require(request, EDIT, case.programme)
         if request.method == "DELETE":
-            _call(services.line_delete, line=line)
+            services.line_delete(line=line)
             return Response(status=status.HTTP_204_NO_CONTENT)
         serializer = LineUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        line = _call(services.line_update, line=line, **serializer.service_fields())
+        line = services.line_update(line=line, **serializer.service_fields())
         return Response(LineSerializer(line).data)
