@@ -10,6 +10,10 @@ class EvaluationConfig(AppConfig):
         from programmes.navigation import NavEntry, programme_pages
 
         programme_pages.register_urls("evaluation/", "evaluation.urls")
+        # a new cycle starts with repeating the surveys: say so on the programme page
+        programme_pages.register_panel(
+            "evaluation.next_cycle", "evaluation/_programme_next_cycle.html", order=10
+        )
         programme_pages.register_nav(
             NavEntry(
                 key="evaluation", label=_("Evaluation"), url_name="programmes:evaluation", order=20, abbr="E"

@@ -59,6 +59,7 @@ class NavLink:
 class ProgrammePages:
     _includes: dict[str, str] = field(default_factory=dict)
     _nav: dict[str, NavEntry] = field(default_factory=dict)
+    _panels: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def register_urls(self, prefix: str, urlconf: str) -> None:
         """Mount ``urlconf`` (a dotted module path) under ``p/<org>/<slug>/<prefix>``."""
@@ -78,6 +79,18 @@ class ProgrammePages:
 
     def unregister_nav(self, key: str) -> None:
         self._nav.pop(key, None)
+
+    def register_panel(self, key: str, template_name: str, order: int = 50) -> None:
+        """A section a phase app adds to the programme page: a template that gets the page's context
+        (``programme``, ``can_edit``, …) and renders nothing when it has nothing to say."""
+        self._panels[key] = (order, template_name)
+
+    def unregister_panel(self, key: str) -> None:
+        self._panels.pop(key, None)
+
+    def panels(self) -> list[str]:
+        """The panel templates in their order (ties keep the order of registration)."""
+        return [name for _order, name in sorted(self._panels.values(), key=lambda panel: panel[0])]
 
     def nav_entries(self, role: str | None = None) -> list[NavEntry]:
         """The entries the role sees, in their order (ties keep the order of registration)."""

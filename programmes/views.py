@@ -20,6 +20,7 @@ from .forms import (
 )
 from .gates import gate_registry
 from .models import PHASE_ORDER, Invitation, Phase, Role
+from .navigation import programme_pages
 from .portfolio import portfolio_registry
 from .risks import risk_warnings
 from .views_base import ProgrammeMixin
@@ -184,6 +185,7 @@ class ProgrammeDetailView(ProgrammeMixin, TemplateView):
             target_groups=_labels(programme.target_groups, "TARGET_GROUPS"),
             citizen_drivers=_labels(programme.citizen_drivers, "CITIZEN_DRIVERS"),
             action_fields=_labels(programme.action_fields, "ACTION_FIELDS"),
+            phase_panels=programme_pages.panels(),
         )
         warnings = risk_warnings(programme)
         context.update(

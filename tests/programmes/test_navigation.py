@@ -214,3 +214,17 @@ def test_the_hub_templates_name_no_phase_page():
         str(path.relative_to(templates)) for path in hub_templates if pattern.search(path.read_text())
     ]
     assert offenders == []
+
+
+def test_phase_apps_add_panels_to_the_programme_page_in_order(monkeypatch):
+    from programmes.navigation import programme_pages
+
+    monkeypatch.setattr(programme_pages, "_panels", {})
+    programme_pages.register_panel("late", "programmes/test_panels/late.html", order=90)
+    programme_pages.register_panel("early", "programmes/test_panels/early.html", order=10)
+    assert programme_pages.panels() == [
+        "programmes/test_panels/early.html",
+        "programmes/test_panels/late.html",
+    ]
+    programme_pages.unregister_panel("late")
+    assert programme_pages.panels() == ["programmes/test_panels/early.html"]
