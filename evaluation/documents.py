@@ -43,6 +43,24 @@ def content_type_for(name: str) -> str:
     return TYPES.get(extension_of(name), ("application/octet-stream", ()))[0]
 
 
+def download_response(evidence):
+    """The evidence's document as an attachment that is never cached or sniffed; Http404 when the file is gone.
+
+    The caller has checked that the user may read the finding (page and API alike).
+    """
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = evidence.document.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    name = evidence.document_name or evidence.document.name.rsplit("/", 1)[-1]
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type_for(name))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _starts_like(extension: str, head: bytes) -> bool:
     if extension == "webp":
         return head[:4] == b"RIFF" and head[8:12] == b"WEBP"

@@ -824,25 +824,13 @@ class EvidenceDocumentView(ProgrammeMixin, View):
     """An evidence document, for every role in the programme and nobody else; always as a download."""
 
     def get(self, request, *args, **kwargs):
-        from django.http import FileResponse
-
-        from .documents import content_type_for
+        from .documents import download_response
 
         evidence = get_object_or_404(
             Evidence.objects.filter(finding__programme=self.programme).exclude(document=""),
             pk=kwargs["evidence"],
         )
-        try:
-            handle = evidence.document.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        name = evidence.document_name or evidence.document.name.rsplit("/", 1)[-1]
-        response = FileResponse(
-            handle, as_attachment=True, filename=name, content_type=content_type_for(name)
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return download_response(evidence)
 
 
 class EvidenceDeleteView(ProgrammeMixin, View):

@@ -162,7 +162,34 @@ class TransitionForm(forms.Form):
     expected_phase = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
-class GateSettingsForm(forms.Form):
+class ThresholdsForm(forms.Form):
+    """One number field per threshold a registry (gates or risk rules) declares, named ``<key>__<name>``."""
+
+    thresholds: list = []
+
+    def add_threshold_fields(self, registry, programme, thresholds) -> None:
+        self.thresholds = list(thresholds)
+        for key, threshold in self.thresholds:
+            self.fields[f"{key}__{threshold.name}"] = forms.IntegerField(
+                label=threshold.label,
+                min_value=threshold.min_value,
+                max_value=threshold.max_value,
+                initial=registry.threshold(programme, key, threshold.name),
+                help_text=_("Default: %(default)d") % {"default": threshold.default},
+            )
+
+    @property
+    def has_thresholds(self) -> bool:
+        return bool(self.thresholds)
+
+    def service_values(self) -> dict[str, dict[str, int]]:
+        values: dict[str, dict[str, int]] = {}
+        for key, threshold in self.thresholds:
+            values.setdefault(key, {})[threshold.name] = self.cleaned_data[f"{key}__{threshold.name}"]
+        return values
+
+
+class GateSettingsForm(ThresholdsForm):
     """The thresholds of one phase's gate criteria (by default the current phase), one number field each.
 
     A hidden ``phase`` field says which phase's gate the form edits, so one page can hold a form per phase.
@@ -177,28 +204,10 @@ class GateSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.phase = phase
         self.fields["phase"] = forms.CharField(widget=forms.HiddenInput, initial=self.phase, required=False)
-        self.thresholds = gate_registry.thresholds_for(self.phase)
-        for key, threshold in self.thresholds:
-            self.fields[f"{key}__{threshold.name}"] = forms.IntegerField(
-                label=threshold.label,
-                min_value=threshold.min_value,
-                max_value=threshold.max_value,
-                initial=gate_registry.threshold(programme, key, threshold.name),
-                help_text=_("Default: %(default)d") % {"default": threshold.default},
-            )
-
-    @property
-    def has_thresholds(self) -> bool:
-        return bool(self.thresholds)
-
-    def service_values(self) -> dict[str, dict[str, int]]:
-        values: dict[str, dict[str, int]] = {}
-        for key, threshold in self.thresholds:
-            values.setdefault(key, {})[threshold.name] = self.cleaned_data[f"{key}__{threshold.name}"]
-        return values
+        self.add_threshold_fields(gate_registry, programme, gate_registry.thresholds_for(self.phase))
 
 
-class RiskSettingsForm(forms.Form):
+class RiskSettingsForm(ThresholdsForm):
     """The thresholds of the risk rules for this programme (e.g. after how many days content is stale)."""
 
     def __init__(self, *args, programme, **kwargs):
@@ -206,25 +215,7 @@ class RiskSettingsForm(forms.Form):
 
         kwargs.setdefault("auto_id", "id_risk_%s")
         super().__init__(*args, **kwargs)
-        self.thresholds = risk_registry.all_thresholds()
-        for key, threshold in self.thresholds:
-            self.fields[f"{key}__{threshold.name}"] = forms.IntegerField(
-                label=threshold.label,
-                min_value=threshold.min_value,
-                max_value=threshold.max_value,
-                initial=risk_registry.threshold(programme, key, threshold.name),
-                help_text=_("Default: %(default)d") % {"default": threshold.default},
-            )
-
-    @property
-    def has_thresholds(self) -> bool:
-        return bool(self.thresholds)
-
-    def service_values(self) -> dict[str, dict[str, int]]:
-        values: dict[str, dict[str, int]] = {}
-        for key, threshold in self.thresholds:
-            values.setdefault(key, {})[threshold.name] = self.cleaned_data[f"{key}__{threshold.name}"]
-        return values
+        self.add_threshold_fields(risk_registry, programme, risk_registry.all_thresholds())
 
 
 class InvitationForm(forms.Form):

@@ -729,25 +729,15 @@ class FindingViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
     )
     def evidence_document(self, request, pk=None, evidence_pk=None):
         """Download an evidence document (every role in the finding's programme); always as an attachment."""
-        from django.http import FileResponse, Http404
+        from django.http import Http404
 
-        from ..documents import content_type_for
+        from ..documents import download_response
 
         finding = self.get_object()
         evidence = finding.evidence.exclude(document="").filter(pk=int(evidence_pk)).first()
         if evidence is None:
             raise Http404
-        try:
-            handle = evidence.document.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        name = evidence.document_name or evidence.document.name.rsplit("/", 1)[-1]
-        response = FileResponse(
-            handle, as_attachment=True, filename=name, content_type=content_type_for(name)
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return download_response(evidence)
 
 
 # --- Public ------------------------------------------------------------------------------------------
