@@ -1,6 +1,5 @@
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -555,15 +554,7 @@ class ImportBatchViewSet(
             return ImportBatch.objects.none()
         survey = self.get_survey()
         require(self.request, MANAGE_RESPONSES, survey.programme)
-        remaining = (
-            ResponseModel.objects.filter(import_batch=OuterRef("pk")).order_by().values("import_batch")
-        )
-        return (
-            survey.import_batches.exclude(status=ImportBatch.Status.UPLOADED)
-            .select_related("created_by")
-            .annotate(remaining=selectors._subquery_count(remaining))
-            .order_by("-created_at", "-pk")
-        )
+        return selectors.survey_import_batches(survey)
 
     @extend_schema(
         request=None,
