@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from config.converters import clean_text_param, parse_id
-from programmes.rules import EDIT
+from programmes.rules import EDIT, LEAD
 from programmes.views import apply_validation_error
 from programmes.views_base import ActionView, ProgrammeMixin
 
@@ -43,9 +43,6 @@ from .results import (
     parse_split,
     question_result_filters,
 )
-
-# Deleting responses and undoing imports loses data: leads (and organisation admins) only
-MANAGE_RESPONSES = "programmes.change_programme"
 
 
 class EvaluationOverviewView(ProgrammeMixin, TemplateView):
@@ -984,7 +981,7 @@ class ImportView(SurveyMixin, TemplateView):
         return self.render_to_response(context, status=400 if errors else 200)
 
 
-# --- Response management (leads) ---------------------------------------------------------------------
+# --- Response management: leads only, as deleting responses and undoing imports loses data -----------
 
 MAX_SELECTED_RESPONSES = 500
 
@@ -994,7 +991,7 @@ class ResponseListView(SurveyMixin, TemplateView):
     delete test or spam entries. Shows when and where, not what was answered."""
 
     template_name = "evaluation/response_list.html"
-    permission_required = MANAGE_RESPONSES
+    permission_required = LEAD
     paginate_by = 50
 
     def get_context_data(self, **kwargs):
@@ -1039,7 +1036,7 @@ class ResponseDeleteView(SurveyMixin, TemplateView):
     """Delete the selected responses: the first POST shows what will go, the second (``confirm``) deletes."""
 
     template_name = "evaluation/response_delete.html"
-    permission_required = MANAGE_RESPONSES
+    permission_required = LEAD
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -1082,7 +1079,7 @@ class ImportBatchListView(SurveyMixin, TemplateView):
     """The survey's file imports: when, who, which file and wave, how many responses; each can be undone."""
 
     template_name = "evaluation/import_batches.html"
-    permission_required = MANAGE_RESPONSES
+    permission_required = LEAD
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(batches=list(selectors.survey_import_batches(self.survey)), **kwargs)
@@ -1092,7 +1089,7 @@ class ImportBatchUndoView(SurveyMixin, TemplateView):
     """Undo a whole import: GET asks for confirmation, POST deletes every response the file created."""
 
     template_name = "evaluation/import_undo.html"
-    permission_required = MANAGE_RESPONSES
+    permission_required = LEAD
 
     @cached_property
     def batch(self) -> ImportBatch:

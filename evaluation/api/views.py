@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from config.converters import ID_REGEX
 from programmes.api.views import BoundedLookupMixin, IdFilter, require
-from programmes.rules import EDIT
+from programmes.rules import EDIT, LEAD
 
 from .. import selectors, services
 from ..abuse import HONEYPOT_FIELD, LEGACY_HONEYPOT_FIELD, client_ip, rate_limit_exceeded
@@ -47,8 +47,6 @@ from .serializers import (
     WaveCreateSerializer,
     WaveSerializer,
 )
-
-MANAGE_RESPONSES = "programmes.change_programme"  # deleting responses loses data: leads only
 
 
 class SurveyFilter(django_filters.FilterSet):
@@ -513,7 +511,7 @@ class SurveyResponseViewSet(
         if getattr(self, "swagger_fake_view", False):
             return ResponseModel.objects.none()
         survey = self.get_survey()
-        require(self.request, MANAGE_RESPONSES, survey.programme)
+        require(self.request, LEAD, survey.programme)
         return selectors.survey_responses(survey)
 
     def perform_destroy(self, instance):
@@ -526,7 +524,7 @@ class SurveyResponseViewSet(
     def delete_many(self, request, survey_pk=None):
         """Delete several responses at once (ids of this survey; others are ignored); answers how many went."""
         survey = self.get_survey()
-        require(request, MANAGE_RESPONSES, survey.programme)
+        require(request, LEAD, survey.programme)
         payload = ResponseDeleteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         count = services.responses_delete(
@@ -553,7 +551,7 @@ class ImportBatchViewSet(
         if getattr(self, "swagger_fake_view", False):
             return ImportBatch.objects.none()
         survey = self.get_survey()
-        require(self.request, MANAGE_RESPONSES, survey.programme)
+        require(self.request, LEAD, survey.programme)
         return selectors.survey_import_batches(survey)
 
     @extend_schema(
