@@ -3,8 +3,9 @@
 Steps: ``read_table`` turns the file into a header and rows of strings, remembering each row's line in the
 file; ``auto_mapping`` proposes which column answers which question (question code, or ``code__choice`` 0/1
 columns as in our export) and which columns hold the collection point and the submission date; the mapping
-can be changed; ``records_from_rows`` turns rows into answers per question code; the service
-``services.responses_import`` validates every row and stores all of them or none.
+can be changed (column by column on the page, by column name in the API: ``mapping_by_name``);
+``records_from_rows`` turns rows into answers per question code; the service ``services.responses_import``
+validates every row and stores all of them or none.
 """
 
 import csv
@@ -123,6 +124,23 @@ def auto_mapping(header: list[str], questions) -> dict[int, str]:
     return mapping
 
 
+def mapping_by_name(header: list[str], questions, names: dict[str, str]) -> dict[int, str]:
+    """``auto_mapping`` changed column by column name (the API's ``mapping``): name → target; "" ignores it."""
+    targets = mapping_choices(questions)
+    mapping = auto_mapping(header, questions)
+    for index, column in enumerate(header):
+        if column not in names:
+            continue
+        target = names[column]
+        if target and target not in targets:
+            raise ValidationError({"mapping": _("Unknown question code: %(code)s") % {"code": target[:100]}})
+        if target:
+            mapping[index] = target
+        else:
+            mapping.pop(index, None)
+    return mapping
+
+
 def mapping_choices(questions) -> dict[str, str]:
     """Every target a column can be mapped to, with a readable label."""
     choices = {
@@ -179,3 +197,12 @@ def records_from_rows(table: Table, mapping: dict[int, str], questions) -> list[
                 answers[target] = value
         records.append(answers)
     return records
+
+
+def column_names(table: Table, mapping: dict[int, str]) -> dict[str, str]:
+    """The file column behind each key of the records (for a question's 0/1 option columns, the first one), so
+    the service's errors name the column a user sees."""
+    columns: dict[str, str] = {}
+    for index, target in mapping.items():
+        columns.setdefault(target.split("__", 1)[0], table.header[index])
+    return columns

@@ -923,9 +923,7 @@ class ImportView(SurveyMixin, TemplateView):
         errors, count = [], None
         if preview:
             records = importers.records_from_rows(table, mapping, questions)
-            columns = {}
-            for index, target in mapping.items():
-                columns.setdefault(target.split("__", 1)[0], table.header[index])
+            columns = importers.column_names(table, mapping)
             try:
                 count = services.responses_import(
                     survey=self.survey,

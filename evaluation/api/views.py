@@ -296,21 +296,9 @@ class SurveyViewSet(
             raise DjangoValidationError({"wave": _("This survey has no such wave.")})
         questions = selectors.survey_questions(survey)
         table = importers.read_table(data["file"])
-        mapping = importers.auto_mapping(table.header, questions)
-        targets = importers.mapping_choices(questions)
-        for index, column in enumerate(table.header):
-            if column in data.get("mapping", {}):
-                target = data["mapping"][column]
-                if target and target not in targets:
-                    raise DjangoValidationError({"mapping": f"Unknown question code: {target}"})
-                if target:
-                    mapping[index] = target
-                else:
-                    mapping.pop(index, None)
-        columns = {}
-        for index, target in mapping.items():
-            columns.setdefault(target.split("__", 1)[0], table.header[index])
+        mapping = importers.mapping_by_name(table.header, questions, data.get("mapping", {}))
         records = importers.records_from_rows(table, mapping, questions)
+        columns = importers.column_names(table, mapping)
         batch = None
         try:
             if data["dry_run"]:

@@ -247,6 +247,26 @@ def test_api_import_maps_point_and_date_columns(api_as, survey):
     ]
 
 
+def test_api_import_names_an_unknown_mapping_target_in_the_users_language(api_as, survey):
+    def send(**headers):
+        return api_as("member").post(
+            reverse("api:survey-import-responses", kwargs={"pk": survey.pk}),
+            {
+                "file": upload("p.csv", b"transport;Eingang\ncar;2026-05-02\n"),
+                "wave": survey.waves.get().pk,
+                "mapping": '{"Eingang": "datum"}',
+            },
+            format="multipart",
+            **headers,
+        )
+
+    response = send()
+    assert response.status_code == 400
+    assert response.json() == {"mapping": ["Unknown question code: datum"]}
+    assert send(HTTP_ACCEPT_LANGUAGE="de").json() == {"mapping": ["Unbekannter Fragecode: datum"]}
+    assert Response.objects.count() == 0
+
+
 # --- The upload lives in file storage, not in the cache ----------------------------------------------
 
 
