@@ -189,7 +189,8 @@ def surveys_close_ended(*, surveys=None, now=None) -> list[int]:
     end on the survey's end date. Idempotent: a survey closed meanwhile is skipped. Returns the closed ids.
 
     Celery beat runs it every few minutes (``evaluation.tasks.close_ended_surveys``); pages that show a
-    survey call ``survey_close_if_ended`` so that they never show an ended survey as open.
+    survey call ``survey_close_if_ended`` (lists ``surveys_close_if_ended``) so that they never show an ended
+    survey as open.
     """
     now = now or timezone.now()
     queryset = Survey.objects.all() if surveys is None else surveys
@@ -218,6 +219,20 @@ def survey_close_if_ended(survey: Survey, *, now=None) -> Survey:
     ):
         survey.refresh_from_db(fields=["status", "updated_at"])
     return survey
+
+
+def surveys_close_if_ended(surveys: list[Survey], *, now=None) -> list[Survey]:
+    """``survey_close_if_ended`` for loaded surveys (a page or list): closes the ended ones and marks them closed
+    in the list; no query when none has ended."""
+    ended = {
+        survey.pk: survey
+        for survey in surveys
+        if survey.status == Survey.Status.OPEN and survey.has_ended(now)
+    }
+    if ended:
+        for pk in surveys_close_ended(surveys=Survey.objects.filter(pk__in=ended), now=now):
+            ended[pk].status = Survey.Status.CLOSED
+    return surveys
 
 
 @transaction.atomic

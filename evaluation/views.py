@@ -54,11 +54,8 @@ class EvaluationOverviewView(ProgrammeMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         programme = self.programme
         findings = list(selectors.programme_findings(programme)[:5])
-        surveys = list(selectors.programme_surveys(programme))
-        if any(survey.status == Survey.Status.OPEN and survey.has_ended() for survey in surveys):
-            # an end date passed since the last beat run: close now rather than show "open"
-            services.surveys_close_ended(surveys=Survey.objects.filter(programme=programme))
-            surveys = list(selectors.programme_surveys(programme))
+        # an end date passed since the last beat run: close now rather than show "open"
+        surveys = services.surveys_close_if_ended(list(selectors.programme_surveys(programme)))
         context.update(
             surveys=surveys,
             findings=findings,

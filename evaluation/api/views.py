@@ -89,15 +89,8 @@ class SurveyViewSet(
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        surveys = list(page if page is not None else queryset)
-        ended = [survey for survey in surveys if survey.status == Survey.Status.OPEN and survey.has_ended()]
-        if ended:  # no query otherwise
-            closed = set(
-                services.surveys_close_ended(surveys=Survey.objects.filter(pk__in=[s.pk for s in ended]))
-            )
-            for survey in ended:
-                if survey.pk in closed:
-                    survey.status = Survey.Status.CLOSED
+        # an end date passed since beat's last run: closed now, so the list never says "open"
+        surveys = services.surveys_close_if_ended(list(page if page is not None else queryset))
         data = self.get_serializer(surveys, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
