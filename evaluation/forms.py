@@ -262,13 +262,8 @@ class WaveForm(forms.ModelForm):
             del self.fields["clear_ends_at"]
             self.fields["ends_at"].help_text = _("Optional; the survey has no end date now.")
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("ends_at") and cleaned.get("clear_ends_at"):
-            self.add_error("ends_at", _("Either give a new end date or remove the end date, not both."))
-        return cleaned
-
     def service_fields(self) -> dict:
+        # services.wave_start checks the end date (also that it is not both given and removed)
         return {
             "label": self.cleaned_data.get("label", ""),
             "ends_at": self.cleaned_data.get("ends_at"),

@@ -176,6 +176,11 @@ def test_wave_form_shows_the_end_date_error_at_the_field(client_as, world):
     assert 'id="id_ends_at_error"' in response.content.decode()
     assert survey.waves.count() == 1
     new_end = (timezone.localtime() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
+    both = client.post(page("wave_start", survey), {"ends_at": new_end, "clear_ends_at": "on"})
+    assert both.status_code == HTTPStatus.BAD_REQUEST
+    assert both.context["wave_form"].errors["ends_at"] == [
+        "Either give a new end date or remove the end date, not both."
+    ]
     response = client.post(page("wave_start", survey), {"label": "Nach dem Umbau", "ends_at": new_end})
     assert response.status_code == HTTPStatus.FOUND
     survey.refresh_from_db()
