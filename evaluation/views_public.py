@@ -101,6 +101,13 @@ def _scale_label(question_type: str, value: int) -> str:
     return str(value)
 
 
+def section_title(section, language: str) -> str:
+    """The section's title in the language (English where asked for and given); "" without a section."""
+    if section is None:
+        return ""
+    return section.title_en if language == "en" and section.title_en else section.title
+
+
 def question_views(questions, language: str, values: dict, errors: dict) -> list[dict]:
     """Everything the template needs per question: texts, options with their checked state, value, error."""
     views = []
@@ -138,9 +145,7 @@ def question_views(questions, language: str, values: dict, errors: dict) -> list
                 "options": options,
                 "value": current_list[0] if current_list and not options else "",
                 "error": " ".join(errors.get(question.code, [])),
-                "section": section.title_en
-                if language == "en" and section and section.title_en
-                else (section.title if section else ""),
+                "section": section_title(section, language),
                 "new_section": section is not None and section != previous_section,
                 "horizontal": question.type == QuestionType.NPS,
             }
@@ -359,11 +364,7 @@ def _form_page(
         "page_number": index + 1,
         "page_count": len(pages),
         "is_last_page": index == last,
-        "page_title": (
-            (page_section.title_en if language == "en" and page_section.title_en else page_section.title)
-            if page_section
-            else ""
-        ),
+        "page_title": section_title(page_section, language),
         "hidden_answers": hidden_answers([q for q in questions if q.code not in on_page], values)
         if paged
         else [],
@@ -392,7 +393,7 @@ def answer_csrf_failure(request, token: str, point: str | None = None):
             "because the page was open for a long time or cookies are blocked. Your answers are kept below. "
             "Please send them again."
         )
-    response = _form_page(
+    return _form_page(
         request,
         survey=survey,
         collection_point=collection_point,
@@ -405,7 +406,6 @@ def answer_csrf_failure(request, token: str, point: str | None = None):
         form_error=message,
         status=HTTPStatus.FORBIDDEN,
     )
-    return response
 
 
 @never_cache
