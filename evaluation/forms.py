@@ -376,7 +376,7 @@ class ResultsFilterForm(forms.Form):
 
 
 class ResponseFilterForm(forms.Form):
-    """Filters of the responses list; every field is optional and invalid values are ignored by the view."""
+    """Filters of the responses list; every field is optional, and the view ignores (only) the invalid ones."""
 
     wave = forms.TypedChoiceField(label=_("Wave"), required=False, coerce=int, empty_value=None)
     collection_point = forms.TypedChoiceField(

@@ -996,7 +996,10 @@ class ResponseListView(SurveyMixin, TemplateView):
         points = list(survey.collection_points.order_by("name"))
         batches = list(selectors.survey_import_batches(survey, imported_only=True))
         form = ResponseFilterForm(self.request.GET or None, waves=waves, points=points, batches=batches)
-        filters = form.cleaned_data if form.is_valid() else {}
+        filters = {}
+        if form.is_bound:
+            form.is_valid()  # the valid filters apply; the form shows the errors of the others
+            filters = form.cleaned_data
         responses = selectors.survey_responses(
             survey,
             wave_id=filters.get("wave"),

@@ -106,6 +106,12 @@ def test_lead_filters_selects_confirms_and_deletes_responses(client_as, world, s
     bad = client.get(url("responses", survey), {"wave": "x", "submitted_from": "gestern", "page": "999"})
     assert bad.status_code == HTTPStatus.OK and bad.context["page_obj"].paginator.count == 8
     assert "wave" in bad.context["filter_form"].errors
+    # a mistyped date does not drop the other filters
+    typo = client.get(url("responses", survey), {"collection_point": point.pk, "submitted_from": "gestern"})
+    assert (
+        typo.context["page_obj"].paginator.count == 2
+        and "submitted_from" in typo.context["filter_form"].errors
+    )
 
     spam = list(Response.objects.filter(collection_point=point).values_list("pk", flat=True))
     foreign = make_survey(world.programme, title="Andere")
