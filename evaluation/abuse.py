@@ -31,6 +31,13 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def _incr(key: str) -> int | None:
+    try:
+        return cache.incr(key)
+    except ValueError:  # no such key (yet, or no longer)
+        return None
+
+
 def rate_limit_exceeded(*, scope: str, ip: str, limit: int | None = None) -> bool:
     """Count one attempt of this client for the scope; True once the limit of the window is passed.
 
@@ -43,15 +50,7 @@ def rate_limit_exceeded(*, scope: str, ip: str, limit: int | None = None) -> boo
         return False
     key = f"evaluation:rate:{scope}:{client_hash(ip or 'unknown')}"
     # incr first: a client within its window costs one round trip to the cache, not two
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the first attempt of the window (or the key just expired)
-        if cache.add(key, 1, timeout=window):
-            count = 1
-        else:  # another request of the same client created it meanwhile
-            try:
-                count = cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=window)
-                count = 1
+    count = _incr(key)
+    if count is None:  # the first attempt of the window; another request may have started it meanwhile
+        count = 1 if cache.add(key, 1, timeout=window) else (_incr(key) or 1)
     return count > limit
