@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.functional import cached_property
 from django.views import View
 
+from .errors import ConflictError
 from .models import Programme
 from .rules import effective_role
 from .selectors import programmes_visible_to
@@ -66,8 +67,8 @@ class ActionView(View):
     """POST-only actions on one object, the action named in urls.py (``as_view(action="publish")``).
 
     ``post`` calls the method ``do_<action>(request)``, which calls a service and returns the success message,
-    or a response of its own (e.g. a redirect elsewhere after a delete). A ValidationError of the service
-    becomes an error message; either way the browser goes back to ``success_url()``.
+    or a response of its own (e.g. a redirect elsewhere after a delete). A ValidationError or ConflictError of the
+    service becomes an error message; either way the browser goes back to ``success_url()``.
     """
 
     action = ""
@@ -83,6 +84,8 @@ class ActionView(View):
             result = handler(request)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+        except ConflictError as error:
+            messages.error(request, error.message)
         else:
             if isinstance(result, HttpResponseBase):
                 return result

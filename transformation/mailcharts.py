@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from .svgcharts import BAR, MUTED, _clean, _fmt
+from .svgcharts import BAR, MUTED, _clean, _fmt, _scale
 
 TRACK = "#e8eef6"  # the empty part of a bar: light blue-grey
 TEXT = "#1a1a1a"
@@ -112,11 +112,8 @@ def sparkline_html(points, *, label: str) -> SafeString:
     data = [value for _when, value in _clean(points)]
     if not data:
         return format_html('<span style="{f};color:{m};">–</span>', f=FONT, m=MUTED)
-    low, high = min(data), max(data)
-    heights = [
-        SPARK_HEIGHT // 2 if high == low else 2 + round((value - low) / (high - low) * (SPARK_HEIGHT - 2))
-        for value in data
-    ]
+    low, high = _scale(data)  # as the SVG sparkline: equal values sit mid-height
+    heights = [2 + round((value - low) / (high - low) * (SPARK_HEIGHT - 2)) for value in data]
     columns = format_html_join(
         "",
         '<td valign="bottom" style="border:0;padding:0 1px 0 0;vertical-align:bottom;height:{top}px;">'

@@ -35,6 +35,7 @@ from concept.models import Measure
 from programmes.gates import gate_registry
 from programmes.models import Membership, Phase, PhaseTransition, Programme, Role
 from programmes.risks import risk_registry, risk_warnings
+from programmes.services import only_fields
 
 from . import exporters, kpis, mailcharts, selectors, svgcharts
 from .models import KPI, Milestone, Report, ReportDelivery, ReportSchedule
@@ -185,17 +186,10 @@ def _check_schedule(schedule: ReportSchedule) -> None:
         raise ValidationError(errors)
 
 
-def _only(fields: dict) -> dict:
-    unknown = set(fields) - SCHEDULE_FIELDS
-    if unknown:
-        raise ValidationError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    return fields
-
-
 @transaction.atomic
 def report_schedule_create(*, programme: Programme, created_by=None, **fields) -> ReportSchedule:
     """A new report schedule; the first report covers the first whole period starting on or after starts_on."""
-    fields = _only(fields)
+    fields = only_fields(fields, SCHEDULE_FIELDS)
     fields.setdefault("sections", list(SECTIONS))
     fields.setdefault("starts_on", period_containing("monthly", timezone.localdate()).start)
     schedule = ReportSchedule(programme=programme, created_by=created_by, **fields)
@@ -206,7 +200,7 @@ def report_schedule_create(*, programme: Programme, created_by=None, **fields) -
 
 @transaction.atomic
 def report_schedule_update(*, schedule: ReportSchedule, **fields) -> ReportSchedule:
-    for name, value in _only(fields).items():
+    for name, value in only_fields(fields, SCHEDULE_FIELDS).items():
         setattr(schedule, name, value)
     _check_schedule(schedule)
     schedule.save()

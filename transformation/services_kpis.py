@@ -27,6 +27,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from programmes.services import only_fields
+
 from .models import KPI, KPITarget, Measurement
 
 KPI_FIELDS = {
@@ -53,13 +55,6 @@ KPI_FIELDS = {
 MEASUREMENT_FIELDS = {"period_start", "period_end", "value", "note", "evidence_url", "evidence_file"}
 MEAN_TYPES = {"school_grade", "likert", "nps", "number"}
 SHARE_TYPES = {"single_choice", "multiple_choice"}
-
-
-def _only(fields: dict, allowed: set[str]) -> dict:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"unexpected fields: {sorted(unknown)}")
-    return fields
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -132,14 +127,14 @@ def _save_kpi(kpi: KPI, *, measures, targets) -> KPI:
 @transaction.atomic
 def kpi_create(*, programme, measures=None, targets=None, **fields) -> KPI:
     """A new KPI of ``programme``; ``targets``: (date, value) pairs; survey-fed KPIs get their measurements."""
-    kpi = KPI(programme=programme, **_only(fields, KPI_FIELDS))
+    kpi = KPI(programme=programme, **only_fields(fields, KPI_FIELDS))
     return _save_kpi(kpi, measures=measures, targets=targets)
 
 
 @transaction.atomic
 def kpi_update(*, kpi: KPI, measures=None, targets=None, **fields) -> KPI:
     """Change a KPI; ``measures``/``targets`` None = unchanged, a list replaces them."""
-    for name, value in _only(fields, KPI_FIELDS).items():
+    for name, value in only_fields(fields, KPI_FIELDS).items():
         setattr(kpi, name, value)
     return _save_kpi(kpi, measures=measures, targets=targets)
 
@@ -246,7 +241,9 @@ def measurement_create(
     *, kpi: KPI, user=None, source: str = Measurement.Source.MANUAL, **fields
 ) -> Measurement:
     """Record one value of ``kpi`` for a period (an existing period is an error)."""
-    measurement = Measurement(kpi=kpi, created_by=user, source=source, **_only(fields, MEASUREMENT_FIELDS))
+    measurement = Measurement(
+        kpi=kpi, created_by=user, source=source, **only_fields(fields, MEASUREMENT_FIELDS)
+    )
     _clean_measurement(measurement)
     measurement.save()
     return measurement
@@ -254,7 +251,7 @@ def measurement_create(
 
 @transaction.atomic
 def measurement_update(*, measurement: Measurement, **fields) -> Measurement:
-    for name, value in _only(fields, MEASUREMENT_FIELDS).items():
+    for name, value in only_fields(fields, MEASUREMENT_FIELDS).items():
         setattr(measurement, name, value)
     _clean_measurement(measurement)
     measurement.save()

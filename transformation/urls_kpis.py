@@ -32,7 +32,7 @@ patterns: list = [
     ),
     path(
         "kpis/<id:pk>/measurements/<id:measurement>/delete/",
-        views_kpis.MeasurementDeleteView.as_view(),
+        views_kpis.MeasurementDeleteView.as_view(action="delete"),
         name="kpi_measurement_delete",
     ),
 ]

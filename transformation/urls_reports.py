@@ -23,7 +23,7 @@ patterns: list = [
         views.ReportDownloadView.as_view(fmt="pdf"),
         name="report_download_pdf",
     ),
-    path("reports/<id:report>/retry/", views.ReportRetryView.as_view(), name="report_retry"),
+    path("reports/<id:report>/retry/", views.ReportRetryView.as_view(action="retry"), name="report_retry"),
     path("reports/schedules/", views.ScheduleListView.as_view(), name="report_schedules"),
     path("reports/schedules/new/", views.ScheduleFormView.as_view(), name="report_schedule_create"),
     path("reports/schedules/<id:schedule>/", views.ScheduleFormView.as_view(), name="report_schedule_edit"),

@@ -17,7 +17,7 @@ from config.converters import parse_id
 from programmes.rules import EDIT, LEAD
 from programmes.selectors import programme_transitions
 from programmes.views import apply_validation_error
-from programmes.views_base import ProgrammeMixin
+from programmes.views_base import ActionView, ProgrammeMixin
 
 from . import exporters, selectors, services
 from .forms import (
@@ -258,69 +258,61 @@ class LineFormView(CaseMixin, FormView):
         return redirect(self.case_url())
 
 
-class CaseActionView(CaseMixin, View):
+class CaseActionView(CaseMixin, ActionView):
     """POST-only actions on a case: delete a line or criterion, add a criterion, take over, approve, new version."""
 
     permission_required = EDIT
-    action = ""
 
     def dispatch(self, request, *args, **kwargs):
         if self.action == "approve":
             self.permission_required = LEAD
         return super().dispatch(request, *args, **kwargs)
 
-    def post(self, request, *args, **kwargs):
-        case = self.case
-        target = self.case_url()
-        try:
-            if self.action == "line_delete":
-                side = kwargs["side"]
-                if side not in LINE_MODELS:
-                    raise Http404
-                services.line_delete(
-                    line=get_object_or_404(LINE_MODELS[side].objects.filter(case=case), pk=kwargs["line"])
-                )
-            elif self.action == "criterion_add":
-                form = CriterionForm(request.POST)
-                if not form.is_valid():
-                    messages.error(
-                        request, _("The criterion was not saved: %(errors)s") % {"errors": _errors(form)}
-                    )
-                    return redirect(target)
-                services.criterion_add(case=case, **form.cleaned_data)
-            elif self.action == "criterion_delete":
-                services.criterion_delete(
-                    criterion=get_object_or_404(
-                        AppraisalCriterion.objects.filter(case=case), pk=kwargs["criterion"]
-                    )
-                )
-            elif self.action == "take_over":
-                created = services.business_case_take_over_feasibility(case=case)
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(n)s line taken over from Konzeption.",
-                        "%(n)s lines taken over from Konzeption.",
-                        len(created),
-                    )
-                    % {"n": len(created)},
-                )
-            elif self.action == "approve":
-                services.business_case_approve(case=case, user=request.user)
-                messages.success(request, _("The business case is approved and frozen."))
-            elif self.action == "new_version":
-                copy = services.business_case_new_version(case=case)
-                messages.success(request, _("Draft version %(v)s created.") % {"v": copy.version})
-                target = self.t_url("case_detail", pk=copy.pk)
-            elif self.action == "delete":
-                services.business_case_delete(case=case)
-                messages.success(request, _("Business case deleted."))
-                target = self.t_url("overview")
-        except ConflictError as error:
-            messages.error(request, error.message)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect(target)
+    def success_url(self) -> str:
+        return self.case_url()
+
+    def do_line_delete(self, request):
+        side = self.kwargs["side"]
+        if side not in LINE_MODELS:
+            raise Http404
+        services.line_delete(
+            line=get_object_or_404(LINE_MODELS[side].objects.filter(case=self.case), pk=self.kwargs["line"])
+        )
+
+    def do_criterion_add(self, request):
+        form = CriterionForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("The criterion was not saved: %(errors)s") % {"errors": _errors(form)})
+        services.criterion_add(case=self.case, **form.cleaned_data)
+
+    def do_criterion_delete(self, request):
+        services.criterion_delete(
+            criterion=get_object_or_404(
+                AppraisalCriterion.objects.filter(case=self.case), pk=self.kwargs["criterion"]
+            )
+        )
+
+    def do_take_over(self, request):
+        created = services.business_case_take_over_feasibility(case=self.case)
+        return ngettext(
+            "%(n)s line taken over from Konzeption.",
+            "%(n)s lines taken over from Konzeption.",
+            len(created),
+        ) % {"n": len(created)}
+
+    def do_approve(self, request):
+        services.business_case_approve(case=self.case, user=request.user)
+        return _("The business case is approved and frozen.")
+
+    def do_new_version(self, request):
+        copy = services.business_case_new_version(case=self.case)
+        messages.success(request, _("Draft version %(v)s created.") % {"v": copy.version})
+        return redirect(self.t_url("case_detail", pk=copy.pk))
+
+    def do_delete(self, request):
+        services.business_case_delete(case=self.case)
+        messages.success(request, _("Business case deleted."))
+        return redirect(self.t_url("overview"))
 
 
 def _errors(form) -> str:
@@ -390,29 +382,28 @@ class PlanView(MeasureMixin, TemplateView):
         return context
 
 
-class PlanActionView(MeasureMixin, View):
-    permission_required = EDIT
-    action = ""
+class PlanActionView(MeasureMixin, ActionView):
+    """POST-only: start the implementation, delete a milestone or a rollout stage."""
 
-    def post(self, request, *args, **kwargs):
-        try:
-            if self.action == "start":
-                services.measure_start_implementation(measure=self.measure)
-            elif self.action == "milestone_delete":
-                services.milestone_delete(
-                    milestone=get_object_or_404(
-                        Milestone.objects.filter(measure=self.measure), pk=kwargs["item"]
-                    )
-                )
-            elif self.action == "rollout_delete":
-                services.rollout_stage_delete(
-                    stage=get_object_or_404(
-                        RolloutStage.objects.filter(measure=self.measure), pk=kwargs["item"]
-                    )
-                )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect(self.plan_url())
+    permission_required = EDIT
+
+    def success_url(self) -> str:
+        return self.plan_url()
+
+    def do_start(self, request):
+        services.measure_start_implementation(measure=self.measure)
+
+    def do_milestone_delete(self, request):
+        services.milestone_delete(
+            milestone=get_object_or_404(
+                Milestone.objects.filter(measure=self.measure), pk=self.kwargs["item"]
+            )
+        )
+
+    def do_rollout_delete(self, request):
+        services.rollout_stage_delete(
+            stage=get_object_or_404(RolloutStage.objects.filter(measure=self.measure), pk=self.kwargs["item"])
+        )
 
 
 class PlanItemFormView(MeasureMixin, FormView):

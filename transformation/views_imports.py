@@ -2,7 +2,6 @@
 
 from http import HTTPStatus
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,11 +13,11 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from programmes.views import apply_validation_error
+from programmes.views_base import ActionView
 
 from . import import_services
 from .forms_imports import DataImportForm
 from .models import DataImport, FootfallDay
-from .services import ConflictError
 from .views import EDIT, TMixin
 
 ACTIVE = {DataImport.Status.UPLOADED, DataImport.Status.CHECKING, DataImport.Status.IMPORTING}
@@ -150,17 +149,15 @@ class ImportStatusView(ImportMixin, View):
         return TemplateResponse(request, "transformation/imports/_panel.html", context, status=status)
 
 
-class ImportActionView(ImportMixin, View):
-    action = ""
+class ImportActionView(ImportMixin, ActionView):
+    """POST only: apply a checked import (in the background) or cancel it."""
 
-    def post(self, request, *args, **kwargs):
-        data_import = self.data_import
-        try:
-            if self.action == "apply":
-                import_services.data_import_enqueue_apply(data_import=data_import)
-            else:
-                import_services.data_import_cancel(data_import=data_import)
-                messages.success(request, _("The import was cancelled; nothing was imported."))
-        except ConflictError as error:
-            messages.error(request, error.message)
-        return redirect(self.t_url("import_detail", pk=data_import.pk))
+    def success_url(self) -> str:
+        return self.t_url("import_detail", pk=self.data_import.pk)
+
+    def do_apply(self, request):
+        import_services.data_import_enqueue_apply(data_import=self.data_import)
+
+    def do_cancel(self, request):
+        import_services.data_import_cancel(data_import=self.data_import)
+        return _("The import was cancelled; nothing was imported.")

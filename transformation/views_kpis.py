@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from programmes.views import apply_validation_error
+from programmes.views_base import ActionView
 
 from . import kpis, services_kpis
 from .catalogue import catalogue_entry
@@ -212,15 +213,16 @@ class MeasurementEvidenceView(KpiMixin, View):
         return FileResponse(handle, as_attachment=True, filename=name)
 
 
-class MeasurementDeleteView(KpiMixin, View):
+class MeasurementDeleteView(KpiMixin, ActionView):
     permission_required = EDIT
 
-    def post(self, request, *args, **kwargs):
-        measurement = get_object_or_404(Measurement.objects.filter(kpi=self.kpi), pk=kwargs["measurement"])
-        try:
-            services_kpis.measurement_delete(measurement=measurement)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(self.kpi_url())
-        messages.success(request, _("Measurement deleted."))
-        return redirect(self.kpi_url())
+    def success_url(self) -> str:
+        return self.kpi_url()
+
+    def do_delete(self, request):
+        services_kpis.measurement_delete(
+            measurement=get_object_or_404(
+                Measurement.objects.filter(kpi=self.kpi), pk=self.kwargs["measurement"]
+            )
+        )
+        return _("Measurement deleted.")

@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from programmes.views import apply_validation_error
+from programmes.views_base import ActionView
 
 from . import reports
 from .forms_reports import ReportScheduleForm
@@ -109,18 +110,17 @@ class ReportDownloadView(ReportMixin, View):
         return response
 
 
-class ReportRetryView(ReportMixin, View):
+class ReportRetryView(ReportMixin, ActionView):
     """POST only (leads and members): try a failed report again; reached addresses are not mailed twice."""
 
     permission_required = EDIT
 
-    def post(self, request, *args, **kwargs):
-        try:
-            reports.report_retry(report=self.report)
-            messages.success(request, _("The report is being built and sent again."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect(self.t_url("report_detail", report=self.report.pk))
+    def success_url(self) -> str:
+        return self.t_url("report_detail", report=self.report.pk)
+
+    def do_retry(self, request):
+        reports.report_retry(report=self.report)
+        return _("The report is being built and sent again.")
 
 
 class ScheduleListView(TMixin, TemplateView):
@@ -178,21 +178,20 @@ class ScheduleFormView(TMixin, FormView):
         return redirect(self.t_url("report_schedules") + f"#schedule-{schedule.pk}")
 
 
-class ScheduleActionView(ScheduleMixin, View):
+class ScheduleActionView(ScheduleMixin, ActionView):
     """POST only: delete a schedule, or send its latest completed period now."""
 
-    action = ""
+    def success_url(self) -> str:
+        return self.t_url("report_schedules")
 
-    def post(self, request, *args, **kwargs):
-        schedule = self.schedule
-        if self.action == "delete":
-            reports.report_schedule_delete(schedule=schedule)
-            messages.success(request, _("The report schedule is deleted; its reports stay in the archive."))
-            return redirect(self.t_url("report_schedules"))
-        report = reports.report_send_now(schedule=schedule)
+    def do_delete(self, request):
+        reports.report_schedule_delete(schedule=self.schedule)
+        return _("The report schedule is deleted; its reports stay in the archive.")
+
+    def do_send_now(self, request):
+        report = reports.report_send_now(schedule=self.schedule)
         messages.success(
-            request,
-            _("The report “%(title)s” is being built and sent.") % {"title": report.title},
+            request, _("The report “%(title)s” is being built and sent.") % {"title": report.title}
         )
         return redirect(self.t_url("report_archive"))
 

@@ -1,4 +1,5 @@
-"""Factories for KPIs, their targets and measurements (used by the KPI, import, dashboard and report tests)."""
+"""Factories for KPIs, their targets and measurements, and counted footfall days (KPI, import, dashboard and
+report tests)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -6,7 +7,7 @@ from decimal import Decimal
 import factory
 
 from tests.programmes.factories import ProgrammeFactory
-from transformation.models import KPI, KPITarget, Measurement
+from transformation.models import KPI, FootfallDay, KPITarget, Measurement
 
 
 class KPIFactory(factory.django.DjangoModelFactory):
@@ -54,3 +55,17 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
     period_start = factory.LazyAttribute(lambda m: m.period_end)
     value = Decimal("12")
     source = Measurement.Source.MANUAL
+
+
+def footfall_day(programme, location, day, total, a=None, b=None, **fields) -> FootfallDay:
+    """One day of a counter location (24 hours counted); ``a``/``b``: the counts in each walking direction."""
+    return FootfallDay.objects.create(
+        programme=programme,
+        location=location,
+        date=day,
+        total=total,
+        direction_a=a,
+        direction_b=b,
+        hours=24,
+        **fields,
+    )

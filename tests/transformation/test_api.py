@@ -43,6 +43,21 @@ def test_create_validates_fields(api_as, world, measure):
     assert response.json()["title"] == "Parkleitsystem"
 
 
+def test_a_measure_of_another_programme_is_a_field_error(api_as, world):
+    from concept import services as concept_services
+    from programmes.models import Role
+    from tests.programmes.factories import MembershipFactory
+
+    MembershipFactory(programme=world.other_programme, user=world.user("lead"), role=Role.LEAD)
+    foreign = concept_services.measure_create(programme=world.other_programme, title="Fremde Maßnahme")
+    response = api_as("lead").post(
+        reverse(LIST), {"programme": world.programme.pk, "measure": foreign.pk}, format="json"
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert list(response.json()) == ["measure"]
+    assert not BusinessCase.objects.exists()
+
+
 def test_stakeholder_cannot_create_and_other_programme_is_invisible(api_as, world, case, other_case):
     response = api_as("stakeholder").post(reverse(LIST), {"programme": world.programme.pk}, format="json")
     assert response.status_code == HTTPStatus.FORBIDDEN

@@ -69,6 +69,21 @@ def test_apply_and_cancel_permission_matrix(client_as, world, footfall):
     assert DataImport.objects.get(pk=data_import.pk).status == DataImport.Status.CANCELLED
 
 
+def test_an_import_that_has_settled_says_why_it_cannot_be_applied_or_cancelled(client_as, world, footfall):
+    data_import = make_import(world, footfall)
+    import_services.data_import_cancel(data_import=data_import)
+    client = client_as("member")
+    detail = url(world, "import_detail", pk=data_import.pk)
+    for action, message in [
+        ("import_cancel", "This import can no longer be cancelled."),
+        ("import_apply", "Only an import that is ready can be applied."),
+    ]:
+        response = client.post(url(world, action, pk=data_import.pk))
+        assert response.status_code == HTTPStatus.FOUND and response["Location"] == detail
+        assert message in client.get(detail).content.decode()
+    assert DataImport.objects.get(pk=data_import.pk).status == DataImport.Status.CANCELLED
+
+
 def test_another_programmes_import_is_not_found(client_as, world):
     foreign_kpi = KPIFactory(programme=world.other_programme)
     foreign = import_services.data_import_create(

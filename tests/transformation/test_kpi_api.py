@@ -8,7 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from tests.permissions import check_matrix
-from tests.transformation.factories_kpis import KPIFactory, MeasurementFactory
+from tests.transformation.factories_kpis import KPIFactory, MeasurementFactory, footfall_day
 from transformation.models import KPI, FootfallDay, Measurement
 
 pytestmark = pytest.mark.django_db
@@ -264,15 +264,7 @@ def test_an_empty_or_odd_body_is_400(api_as, kpi):
 
 
 def counted(world, kpi, location, day, total, a=None, b=None):
-    FootfallDay.objects.create(
-        programme=world.programme,
-        location=location,
-        date=day,
-        total=total,
-        direction_a=a,
-        direction_b=b,
-        hours=24,
-    )
+    footfall_day(world.programme, location, day, total, a=a, b=b)
     Measurement.objects.update_or_create(
         kpi=kpi, period_start=day, period_end=day, defaults={"value": Decimal(total), "source": "counter"}
     )
@@ -322,15 +314,14 @@ def test_the_footfall_costs_the_same_queries_for_1_and_30_locations(
     kpi = KPIFactory(programme=world.programme, code="FOOTFALL")
     for index in range(n):
         for day in range(3):
-            FootfallDay.objects.create(
-                programme=world.programme,
-                location=f"Ort {index}",
-                date=date(2025, 6, 2) + timedelta(days=day),
-                total=100,
-                direction_a=40,
-                direction_b=60,
+            footfall_day(
+                world.programme,
+                f"Ort {index}",
+                date(2025, 6, 2) + timedelta(days=day),
+                100,
+                a=40,
+                b=60,
                 weather=["Regen", "Klar"][day % 2],
-                hours=24,
             )
     api = api_as("member")
     with django_assert_max_num_queries(10):

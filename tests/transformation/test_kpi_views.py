@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from concept import services as concept_services
 from tests.evaluation.factories import make_survey
 from tests.permissions import FORBIDDEN, NOT_FOUND, OK, REDIRECT, check_matrix
-from tests.transformation.factories_kpis import KPIFactory, MeasurementFactory
+from tests.transformation.factories_kpis import KPIFactory, MeasurementFactory, footfall_day
 from transformation.models import KPI, DataImport, FootfallDay, Measurement
 
 pytestmark = pytest.mark.django_db
@@ -266,19 +266,6 @@ def test_footfall_by_weekday_and_weather_for_the_footfall_kpi(client_as, world):
     assert 'id="footfall-weekday"' in html and 'id="footfall-weather"' in html
 
 
-def footfall_day(world, location, day, total, a=None, b=None, **fields):
-    return FootfallDay.objects.create(
-        programme=world.programme,
-        location=location,
-        date=day,
-        total=total,
-        direction_a=a,
-        direction_b=b,
-        hours=24,
-        **fields,
-    )
-
-
 def counter_value(kpi, day, value):
     return MeasurementFactory(
         kpi=kpi, period_start=day, period_end=day, value=Decimal(value), source="counter"
@@ -288,9 +275,9 @@ def counter_value(kpi, day, value):
 def test_a_kpi_bound_to_one_location_shows_only_the_days_of_that_location_it_holds(client_as, world):
     kpi = KPIFactory(programme=world.programme, code="PASSANTEN_MARKT", counter_location="Markt")
     counter_value(kpi, date(2025, 6, 2), 100)
-    footfall_day(world, "Markt", date(2025, 6, 2), 100, a=60, b=40)
-    footfall_day(world, "Bahnhof", date(2025, 6, 2), 900, a=500, b=400)
-    footfall_day(world, "Markt", date(2025, 6, 3), 700)  # a day the KPI holds no value for
+    footfall_day(world.programme, "Markt", date(2025, 6, 2), 100, a=60, b=40)
+    footfall_day(world.programme, "Bahnhof", date(2025, 6, 2), 900, a=500, b=400)
+    footfall_day(world.programme, "Markt", date(2025, 6, 3), 700)  # a day the KPI holds no value for
     response = client_as("stakeholder").get(url(world, "kpi_detail", pk=kpi.pk))
     footfall = response.context["footfall"]
     assert [(r["label"], r["mean"]) for r in footfall["by_weekday"]] == [("Montag", 100)]
@@ -307,9 +294,9 @@ def test_a_kpi_bound_to_one_location_shows_only_the_days_of_that_location_it_hol
 def test_footfall_by_location_and_direction_with_chart_data_and_tables(client_as, world):
     kpi = KPIFactory(programme=world.programme, code="FOOTFALL", unit="Personen/Tag", frequency="daily")
     for day in (date(2025, 6, 2), date(2025, 6, 3)):
-        footfall_day(world, "Marktplatz", day, 1000, a=600, b=400)
-        footfall_day(world, "Bahnhof", day, 300, a=100, b=200)
-    footfall_day(world, "Bahnhof", date(2025, 6, 4), 500)  # no direction columns that day
+        footfall_day(world.programme, "Marktplatz", day, 1000, a=600, b=400)
+        footfall_day(world.programme, "Bahnhof", day, 300, a=100, b=200)
+    footfall_day(world.programme, "Bahnhof", date(2025, 6, 4), 500)  # no direction columns that day
     DataImport.objects.create(
         programme=world.programme,
         kind="counter",
@@ -368,7 +355,7 @@ def test_footfall_by_location_and_direction_with_chart_data_and_tables(client_as
 
 def test_counter_days_without_direction_columns_say_so(client_as, world):
     kpi = KPIFactory(programme=world.programme, code="FOOTFALL")
-    footfall_day(world, "Markt", date(2025, 6, 2), 100)
+    footfall_day(world.programme, "Markt", date(2025, 6, 2), 100)
     response = client_as("member").get(url(world, "kpi_detail", pk=kpi.pk))
     assert response.context["footfall"]["by_direction"] == []
     assert 'id="footfall-no-direction"' in response.content.decode()
@@ -613,15 +600,8 @@ def test_the_detail_page_costs_the_same_queries_for_1_and_50_measurements(
             period_start=date(2025, 1, 1) + timedelta(days=day),
             period_end=date(2025, 1, 1) + timedelta(days=day),
         )
-        FootfallDay.objects.create(  # one more location every day, counted in both directions
-            programme=world.programme,
-            location=f"Ort {day}",
-            date=date(2025, 1, 1) + timedelta(days=day),
-            total=100,
-            direction_a=30,
-            direction_b=70,
-            hours=24,
-        )
+        # one more location every day, counted in both directions
+        footfall_day(world.programme, f"Ort {day}", date(2025, 1, 1) + timedelta(days=day), 100, a=30, b=70)
     client = client_as("member")
     client.get(url(world, "kpi_detail", pk=kpi.pk))
     with django_assert_max_num_queries(16):

@@ -163,6 +163,19 @@ def test_lists_run_a_fixed_number_of_queries(api_as, world, schedule, rows, djan
         assert api.get(f"{REPORTS}?programme={world.programme.pk}").json()["count"] == rows
 
 
+@pytest.mark.parametrize("n", [1, 50])
+def test_the_report_detail_runs_a_fixed_number_of_queries_for_1_or_50_deliveries(
+    api_as, world, report, n, django_assert_max_num_queries
+):
+    ReportDelivery.objects.bulk_create(
+        ReportDelivery(report=report, email=f"r{i}@example.org", status="sent", attempts=1) for i in range(n)
+    )
+    api = api_as("member")
+    with django_assert_max_num_queries(7):
+        body = api.get(f"{REPORTS}{report.pk}/").json()
+    assert len(body["deliveries"]) == body["sent_count"] == n
+
+
 def test_the_report_detail_lists_each_recipients_delivery_for_those_who_see_addresses(api_as, world, report):
     ReportDelivery.objects.create(report=report, email="a@example.org", status="sent", attempts=1)
     ReportDelivery.objects.create(

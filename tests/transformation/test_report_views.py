@@ -114,6 +114,17 @@ def test_a_report_without_pdf_answers_404_for_the_pdf(client_as, world, schedule
     assert client_as("lead").get(url(world, "report_download_pdf", report=report.pk)).status_code == NOT_FOUND
 
 
+DELIVERY_STATUSES = ["sent", "failed", "sending"]
+
+
+def deliver(report, n):
+    """``n`` deliveries of the report, their statuses in turn sent, failed, sending (not confirmed)."""
+    ReportDelivery.objects.bulk_create(
+        ReportDelivery(report=report, email=f"r{i}@example.org", status=DELIVERY_STATUSES[i % 3], attempts=1)
+        for i in range(n)
+    )
+
+
 @pytest.mark.parametrize("rows", [1, 50])
 def test_the_archive_runs_a_fixed_number_of_queries(
     client_as, world, schedule, rows, django_assert_max_num_queries
@@ -121,12 +132,27 @@ def test_the_archive_runs_a_fixed_number_of_queries(
     for month in range(rows):
         year, index = divmod(month, 12)
         start = date(2020 + year, index + 1, 1)
-        ReportFactory(schedule=schedule, period_start=start, period_end=start.replace(day=28))
+        deliver(ReportFactory(schedule=schedule, period_start=start, period_end=start.replace(day=28)), 3)
     lead = client_as("lead")
     with django_assert_max_num_queries(8):
         response = lead.get(url(world, "report_archive"))
     assert response.status_code == OK
     assert response.content.count(b"/download.html") == rows
+    assert {
+        (r.delivery_count, r.sent_count, r.failed_count, r.unconfirmed_count)
+        for r in response.context["reports"]
+    } == {(3, 1, 1, 1)}
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_the_report_page_runs_a_fixed_number_of_queries_for_1_or_50_deliveries(
+    client_as, world, report, n, django_assert_max_num_queries
+):
+    deliver(report, n)
+    member = client_as("member")
+    with django_assert_max_num_queries(8):
+        response = member.get(url(world, "report_detail", report=report.pk))
+    assert response.content.count(b"data-delivery-status=") == n
 
 
 @pytest.mark.parametrize("rows", [1, 50])

@@ -60,6 +60,18 @@ def test_the_latest_completed_period_ended_before_today(cadence, today, start, e
     assert reports.latest_completed_period(cadence, today) == reports.Period(start, end)
 
 
+def unbuilt_report(schedule, start=date(2026, 3, 1), end=date(2026, 3, 31)):
+    """A scheduled report not built yet, as the dispatch creates it (by default of March 2026)."""
+    return Report.objects.create(
+        programme=schedule.programme,
+        schedule=schedule,
+        title="Bericht",
+        period_start=start,
+        period_end=end,
+        language=schedule.language,
+    )
+
+
 # --- What is due -----------------------------------------------------------------------------------------------
 
 
@@ -88,13 +100,7 @@ def test_a_period_that_starts_before_the_schedule_is_not_due():
 @pytest.mark.django_db
 def test_a_period_with_a_scheduled_report_is_no_longer_due():
     schedule = ReportScheduleFactory()
-    Report.objects.create(
-        programme=schedule.programme,
-        schedule=schedule,
-        title="März",
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 3, 31),
-    )
+    unbuilt_report(schedule)
     assert reports.due_reports(APRIL_2) == []
 
 
@@ -147,13 +153,7 @@ def test_the_beat_task_dispatches_due_reports(world, team, django_capture_on_com
 
 @pytest.mark.django_db
 def test_running_the_build_task_twice_keeps_one_snapshot_and_mails_nobody_twice(world, team):
-    report = Report.objects.create(
-        programme=world.programme,
-        schedule=team[0],
-        title="März",
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 3, 31),
-    )
+    report = unbuilt_report(team[0])
     build_and_send_report.delay(report.pk)
     first = Report.objects.get(pk=report.pk)
     build_and_send_report.delay(report.pk)
@@ -168,13 +168,7 @@ def test_running_the_build_task_twice_keeps_one_snapshot_and_mails_nobody_twice(
 @pytest.mark.django_db
 def test_parallel_dispatch_that_lost_the_race_finds_the_existing_report(world, team):
     schedule = team[0]
-    existing = Report.objects.create(
-        programme=world.programme,
-        schedule=schedule,
-        title="März",
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 3, 31),
-    )
+    existing = unbuilt_report(schedule)
     # what a second dispatch would do if its due_reports() ran before the first one committed
     report, created = Report.objects.get_or_create(
         schedule=schedule,
@@ -200,15 +194,7 @@ def test_parallel_dispatch_that_lost_the_race_finds_the_existing_report(world, t
 
 
 def build(schedule, start=date(2026, 3, 1), end=date(2026, 3, 31)):
-    report = Report.objects.create(
-        programme=schedule.programme,
-        schedule=schedule,
-        title="Bericht",
-        period_start=start,
-        period_end=end,
-        language=schedule.language,
-    )
-    return reports.report_build(report=report)
+    return reports.report_build(report=unbuilt_report(schedule, start, end))
 
 
 @pytest.mark.django_db
@@ -557,13 +543,7 @@ def flaky_mail_server(settings, monkeypatch):
 @pytest.mark.django_db
 def test_a_mail_error_is_retried_and_nobody_gets_the_report_twice(world, team, flaky_mail_server):
     flaky_mail_server.failures = 2  # the first two sending attempts fail
-    report = Report.objects.create(
-        programme=world.programme,
-        schedule=team[0],
-        title="März",
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 3, 31),
-    )
+    report = unbuilt_report(team[0])
     build_and_send_report.delay(report.pk)
 
     assert sorted(a for m in mail.outbox for a in m.to) == recipients(world)
@@ -575,13 +555,7 @@ def test_a_mail_error_is_retried_and_nobody_gets_the_report_twice(world, team, f
 @pytest.mark.django_db
 def test_the_report_is_marked_failed_after_the_last_retry(world, team, flaky_mail_server):
     flaky_mail_server.failures = 1000
-    report = Report.objects.create(
-        programme=world.programme,
-        schedule=team[0],
-        title="März",
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 3, 31),
-    )
+    report = unbuilt_report(team[0])
     build_and_send_report.delay(report.pk)
 
     report.refresh_from_db()
@@ -612,13 +586,7 @@ def test_a_preview_stores_nothing(world, team):
 
 @pytest.mark.django_db
 def test_a_stale_report_is_enqueued_again(world, team, django_capture_on_commit_callbacks):
-    report = Report.objects.create(
-        programme=world.programme,
-        schedule=team[0],
-        title="März",
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 3, 31),
-    )
+    report = unbuilt_report(team[0])
     Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(hours=1))
     reports.report_dispatch_due(APRIL_2)
     assert Report.objects.get(pk=report.pk).status == Report.Status.SENT
@@ -646,13 +614,7 @@ def test_a_double_click_on_send_now_makes_one_report(world, team, django_capture
 def test_a_failed_report_tried_again_mails_only_those_not_reached(
     world, team, flaky_mail_server, django_capture_on_commit_callbacks
 ):
-    report = Report.objects.create(
-        programme=world.programme,
-        schedule=team[0],
-        title="März",
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 3, 31),
-    )
+    report = unbuilt_report(team[0])
     flaky_mail_server.failures = 1000
     build_and_send_report.delay(report.pk)
     report.refresh_from_db()
@@ -758,13 +720,7 @@ def test_a_refused_address_is_retried_alone_and_the_others_get_one_email(
 ):
     stakeholder = world.user("stakeholder").email
     refusing_mail_server.refused = {stakeholder}
-    report = Report.objects.create(
-        programme=world.programme,
-        schedule=team[0],
-        title="März",
-        period_start=date(2026, 3, 1),
-        period_end=date(2026, 3, 31),
-    )
+    report = unbuilt_report(team[0])
     build_and_send_report.delay(report.pk)
 
     reached = [a for m in mail.outbox for a in m.to]

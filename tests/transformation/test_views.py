@@ -206,3 +206,15 @@ def test_negative_npv_go_without_appraisal_is_a_field_error(world, client_as, me
     )
     assert response.status_code == HTTPStatus.OK
     assert {"recommendation", "recommendation_reason"} <= set(response.context["form"].errors)
+
+
+def test_case_actions_show_why_they_were_refused_and_stay_on_the_case(world, client_as, case):
+    client = client_as("lead")
+    detail = t_url(world, "case_detail", pk=case.pk)
+    response = client.post(t_url(world, "criterion_add", pk=case.pk), {"name": "", "weight": "x"})
+    assert response.url == detail and not case.criteria.exists()
+    assert "Das Kriterium wurde nicht gespeichert" in client.get(detail).content.decode()
+
+    response = client.post(t_url(world, "case_new_version", pk=case.pk))  # a draft has no new version
+    assert response.url == detail and not BusinessCase.objects.filter(previous=case).exists()
+    assert "Dieser ist noch ein Entwurf" in client.get(detail).content.decode()

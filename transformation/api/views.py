@@ -1,8 +1,6 @@
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -57,8 +55,6 @@ class BusinessCaseViewSet(
         programme = data.pop("programme")
         require(self.request, EDIT, programme)
         measure = data.pop("measure", None)
-        if measure is not None and measure.programme_id != programme.pk:
-            raise DjangoValidationError({"measure": _("The measure belongs to another programme.")})
         serializer.instance = services.business_case_create(programme=programme, measure=measure, **data)
 
     @extend_schema(responses={200: BusinessCaseSerializer, 409: CONFLICT})
