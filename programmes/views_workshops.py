@@ -32,7 +32,7 @@ from .forms_workshops import (
 from .models import AgendaItem, Workshop, WorkshopOutput, WorkshopParticipant
 from .rules import EDIT
 from .views import apply_validation_error
-from .views_base import ProgrammeMixin
+from .views_base import ActionView, ProgrammeMixin
 
 VIEW = "programmes.view_programme"
 
@@ -281,23 +281,25 @@ class ParticipantRemoveView(WorkshopPostView):
         return self.done(_("%(name)s no longer takes part.") % {"name": participant.name})
 
 
-class GuestLinkView(WorkshopPostView):
+class GuestLinkView(WorkshopMixin, ActionView):
     """Renew (a new link; older ones stop working) or withdraw a guest's personal link."""
 
-    anchor = "guest-links"
-    action = ""
+    permission_required = EDIT
 
-    def post(self, request, *args, **kwargs):
-        participant = get_object_or_404(
-            self.workshop.participants, pk=kwargs["participant"], user__isnull=True
-        )
-        if self.action == "renew":
-            ws.guest_link_renew(participant=participant)
-            message = _("%(name)s has a new personal link; the old one no longer works.")
-        else:
-            ws.guest_link_revoke(participant=participant)
-            message = _("The personal link of %(name)s was withdrawn.")
-        return self.done(message % {"name": participant.name})
+    @cached_property
+    def guest(self) -> WorkshopParticipant:
+        return get_object_or_404(self.workshop.participants, pk=self.kwargs["participant"], user__isnull=True)
+
+    def success_url(self) -> str:
+        return self.detail_url("guest-links")
+
+    def do_renew(self, request) -> str:
+        ws.guest_link_renew(participant=self.guest)
+        return _("%(name)s has a new personal link; the old one no longer works.") % {"name": self.guest.name}
+
+    def do_revoke(self, request) -> str:
+        ws.guest_link_revoke(participant=self.guest)
+        return _("The personal link of %(name)s was withdrawn.") % {"name": self.guest.name}
 
 
 class AgendaAddView(WorkshopPostView):
@@ -401,25 +403,22 @@ class SubjectsAddView(WorkshopPostView):
 
 class OutputMixin(WorkshopMixin):
     permission_required = EDIT
+    # True: an object of the programme put to the vote answers 404. It is neither edited (its title comes from
+    # the programme) nor converted (it already is an object of the programme); it is only taken off the vote.
+    captured_only = False
 
     @cached_property
     def output(self) -> WorkshopOutput:
-        return get_object_or_404(self.workshop.outputs, pk=self.kwargs["output"])
+        outputs = self.workshop.outputs.all()
+        if self.captured_only:
+            outputs = outputs.exclude(kind=WorkshopOutput.Kind.SUBJECT)
+        return get_object_or_404(outputs, pk=self.kwargs["output"])
 
 
 class OutputEditView(OutputMixin, FormView):
     template_name = "programmes/workshops/item_form.html"
     form_class = OutputForm
-
-    def get(self, request, *args, **kwargs):
-        if self.output.kind == WorkshopOutput.Kind.SUBJECT:
-            raise Http404  # its title comes from the programme; it is only taken off the vote
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        if self.output.kind == WorkshopOutput.Kind.SUBJECT:
-            raise Http404
-        return super().post(request, *args, **kwargs)
+    captured_only = True
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.output, "workshop": self.workshop}
@@ -454,6 +453,7 @@ class OutputConvertView(OutputMixin, FormView):
 
     template_name = "programmes/workshops/convert.html"
     form_class = ConversionForm
+    captured_only = True
 
     @cached_property
     def conversion(self):
@@ -474,14 +474,7 @@ class OutputConvertView(OutputMixin, FormView):
         if self.output.converted_kind and ws.conversion_target_exists(self.output):
             messages.info(request, _("This output has already been converted."))
             return redirect(self.detail_url("outputs"))
-        if self.output.kind == WorkshopOutput.Kind.SUBJECT:
-            raise Http404  # a measure put to the vote already is an object of the programme
         return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        if self.output.kind == WorkshopOutput.Kind.SUBJECT:
-            raise Http404
-        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:
