@@ -34,8 +34,6 @@ from .rules import EDIT
 from .views import apply_validation_error
 from .views_base import ActionView, ProgrammeMixin
 
-VIEW = "programmes.view_programme"
-
 
 class WorkshopsMixin(ProgrammeMixin):
     def w_url(self, name: str, **kwargs) -> str:
@@ -129,9 +127,7 @@ class WorkshopDeleteView(WorkshopMixin, View):
 # --- The run page ---------------------------------------------------------------------------------------------
 
 
-def workshop_page_context(
-    workshop: Workshop, *, request, participant=None, can_edit=False, public=False
-) -> dict:
+def workshop_page_context(workshop: Workshop, *, participant=None, can_edit=False, public=False) -> dict:
     """What the run page and its partials show; a fixed number of queries for any number of outputs.
     ``public``: for a guest, who gets no links into the programme's pages."""
     outputs = list(ws.outputs_with_dots(workshop))
@@ -178,9 +174,7 @@ class WorkshopDetailView(WorkshopMixin, TemplateView):
         user = self.request.user
         can_edit = context["can_edit"]
         me = ws.participant_for_user(workshop=workshop, user=user)
-        context.update(
-            workshop_page_context(workshop, request=self.request, participant=me, can_edit=can_edit)
-        )
+        context.update(workshop_page_context(workshop, participant=me, can_edit=can_edit))
         agenda = list(workshop.agenda.all())
         context.update(
             agenda=agenda,
@@ -574,7 +568,6 @@ class VoteView(WorkshopMixin, View):
         if request.htmx:
             context = workshop_page_context(
                 self.workshop,
-                request=request,
                 participant=participant,
                 can_edit=request.user.has_perm(EDIT, self.programme),
             )
@@ -598,7 +591,7 @@ class ResultsPartialView(WorkshopMixin, View):
     """The results panel alone; the run page polls it every two seconds (htmx) while it is open."""
 
     def get(self, request, *args, **kwargs):
-        context = workshop_page_context(self.workshop, request=request)
+        context = workshop_page_context(self.workshop)
         context.update(programme=self.programme, results_url=request.path)
         response = render(request, "programmes/workshops/_results.html", context)
         response["Cache-Control"] = "no-store"
@@ -613,7 +606,7 @@ class MinutesView(WorkshopMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(workshop_page_context(self.workshop, request=self.request))
+        context.update(workshop_page_context(self.workshop))
         agenda = list(self.workshop.agenda.all())
         context.update(
             agenda=agenda,
@@ -692,7 +685,7 @@ class GuestMixin:
     def context(self, request) -> dict:
         participant = self.participant
         workshop = participant.workshop
-        context = workshop_page_context(workshop, request=request, participant=participant, public=True)
+        context = workshop_page_context(workshop, participant=participant, public=True)
         token = self.kwargs["token"]
         context.update(
             guest=participant,

@@ -30,9 +30,6 @@ from ..rules import EDIT
 from ..selectors import programmes_visible_to
 from .views import BoundedLookupMixin, IdFilter, require
 
-VIEW = "programmes.view_programme"
-
-
 # --- Serializers ----------------------------------------------------------------------------------------------
 
 
