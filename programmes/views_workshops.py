@@ -142,7 +142,8 @@ def workshop_page_context(workshop: Workshop, *, participant=None, can_edit=Fals
         output.my_dots = placed.get(output.pk, 0)
     participants = list(ws.participants_for(workshop))
     results = sorted(votable, key=lambda output: (-output.total_dots, output.created_at, output.pk))
-    votes = ws.votes_by_output(workshop)  # empty for an anonymous vote
+    # Who put how many dots where: never for a guest, and for nobody in an anonymous vote (then it is empty).
+    votes = {} if public else ws.votes_by_output(workshop)
     for output in results:
         output.voters = votes.get(output.pk, [])
     return {
@@ -698,8 +699,6 @@ class GuestMixin:
             public=True,
             may_vote=True,
         )
-        for output in context["results"]:
-            output.voters = []  # guests see the dots per output, never who voted what
         return context
 
 
