@@ -54,9 +54,25 @@ class Threshold:
 
 
 @dataclass
-class GateRegistry:
-    _criteria: dict[str, dict[str, Criterion]] = field(default_factory=dict)
+class ThresholdsMixin:
+    """The thresholds each registered key (a gate criterion, a risk rule) declares, and their values in force."""
+
     _thresholds: dict[str, tuple[Threshold, ...]] = field(default_factory=dict)
+
+    def find_threshold(self, key: str, name: str) -> Threshold | None:
+        return next((t for t in self._thresholds.get(key, ()) if t.name == name), None)
+
+    def threshold(self, programme, key: str, name: str) -> int:
+        """The value in force for the programme: its own setting if valid, otherwise the declared default."""
+        declared = self.find_threshold(key, name)
+        if declared is None:
+            raise KeyError(f"{key} declares no threshold {name!r}")
+        return threshold_in_force(programme, key, declared)
+
+
+@dataclass
+class GateRegistry(ThresholdsMixin):
+    _criteria: dict[str, dict[str, Criterion]] = field(default_factory=dict)
 
     def register(
         self, phase: str, key: str, criterion: Criterion, *, thresholds: Iterable[Threshold] = ()
@@ -75,16 +91,6 @@ class GateRegistry:
             for key, _criterion in self.criteria_for(phase)
             for threshold in self._thresholds.get(key, ())
         ]
-
-    def find_threshold(self, key: str, name: str) -> Threshold | None:
-        return next((t for t in self._thresholds.get(key, ()) if t.name == name), None)
-
-    def threshold(self, programme, key: str, name: str) -> int:
-        """The value in force: the programme's override if valid, otherwise the declared default."""
-        declared = self.find_threshold(key, name)
-        if declared is None:
-            raise KeyError(f"{key} declares no threshold {name!r}")
-        return threshold_in_force(programme, key, declared)
 
     def criteria_for(self, phase: str) -> list[tuple[str, Criterion]]:
         return list(self._criteria.get(phase, {}).items())

@@ -31,7 +31,7 @@ key, which never equals a criterion's key).
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from .gates import Threshold, threshold_in_force
+from .gates import Threshold, ThresholdsMixin
 
 
 @dataclass(frozen=True)
@@ -100,9 +100,8 @@ RiskRule = Callable[["object"], Iterable[RiskWarning]]
 
 
 @dataclass
-class RiskRegistry:
+class RiskRegistry(ThresholdsMixin):
     _rules: dict[str, RiskRule] = field(default_factory=dict)
-    _thresholds: dict[str, tuple[Threshold, ...]] = field(default_factory=dict)
 
     def register(self, key: str, rule: RiskRule, *, thresholds: Iterable[Threshold] = ()) -> None:
         self._rules[key] = rule
@@ -118,16 +117,6 @@ class RiskRegistry:
     def all_thresholds(self) -> list[tuple[str, Threshold]]:
         """(rule key, threshold) of every registered rule that declares thresholds."""
         return [(key, t) for key in self._rules for t in self._thresholds.get(key, ())]
-
-    def find_threshold(self, key: str, name: str) -> Threshold | None:
-        return next((t for t in self._thresholds.get(key, ()) if t.name == name), None)
-
-    def threshold(self, programme, key: str, name: str) -> int:
-        """The value in force for the programme: its own setting if valid, otherwise the declared default."""
-        declared = self.find_threshold(key, name)
-        if declared is None:
-            raise KeyError(f"{key} declares no threshold {name!r}")
-        return threshold_in_force(programme, key, declared)
 
     def evaluate(self, programme) -> list[RiskWarning]:
         """Every warning of every registered rule, computed now, without acknowledgements."""

@@ -32,9 +32,7 @@ from .forms_workshops import (
 from .models import AgendaItem, Workshop, WorkshopOutput, WorkshopParticipant
 from .rules import EDIT
 from .views import apply_validation_error
-from .views_base import ProgrammeMixin
-
-VIEW = "programmes.view_programme"
+from .views_base import ActionView, ProgrammeMixin
 
 
 class WorkshopsMixin(ProgrammeMixin):
@@ -129,9 +127,7 @@ class WorkshopDeleteView(WorkshopMixin, View):
 # --- The run page ---------------------------------------------------------------------------------------------
 
 
-def workshop_page_context(
-    workshop: Workshop, *, request, participant=None, can_edit=False, public=False
-) -> dict:
+def workshop_page_context(workshop: Workshop, *, participant=None, can_edit=False, public=False) -> dict:
     """What the run page and its partials show; a fixed number of queries for any number of outputs.
     ``public``: for a guest, who gets no links into the programme's pages."""
     outputs = list(ws.outputs_with_dots(workshop))
@@ -146,7 +142,8 @@ def workshop_page_context(
         output.my_dots = placed.get(output.pk, 0)
     participants = list(ws.participants_for(workshop))
     results = sorted(votable, key=lambda output: (-output.total_dots, output.created_at, output.pk))
-    votes = ws.votes_by_output(workshop)  # empty for an anonymous vote
+    # Who put how many dots where: never for a guest, and for nobody in an anonymous vote (then it is empty).
+    votes = {} if public else ws.votes_by_output(workshop)
     for output in results:
         output.voters = votes.get(output.pk, [])
     return {
@@ -178,9 +175,7 @@ class WorkshopDetailView(WorkshopMixin, TemplateView):
         user = self.request.user
         can_edit = context["can_edit"]
         me = ws.participant_for_user(workshop=workshop, user=user)
-        context.update(
-            workshop_page_context(workshop, request=self.request, participant=me, can_edit=can_edit)
-        )
+        context.update(workshop_page_context(workshop, participant=me, can_edit=can_edit))
         agenda = list(workshop.agenda.all())
         context.update(
             agenda=agenda,
@@ -281,23 +276,25 @@ class ParticipantRemoveView(WorkshopPostView):
         return self.done(_("%(name)s no longer takes part.") % {"name": participant.name})
 
 
-class GuestLinkView(WorkshopPostView):
+class GuestLinkView(WorkshopMixin, ActionView):
     """Renew (a new link; older ones stop working) or withdraw a guest's personal link."""
 
-    anchor = "guest-links"
-    action = ""
+    permission_required = EDIT
 
-    def post(self, request, *args, **kwargs):
-        participant = get_object_or_404(
-            self.workshop.participants, pk=kwargs["participant"], user__isnull=True
-        )
-        if self.action == "renew":
-            ws.guest_link_renew(participant=participant)
-            message = _("%(name)s has a new personal link; the old one no longer works.")
-        else:
-            ws.guest_link_revoke(participant=participant)
-            message = _("The personal link of %(name)s was withdrawn.")
-        return self.done(message % {"name": participant.name})
+    @cached_property
+    def guest(self) -> WorkshopParticipant:
+        return get_object_or_404(self.workshop.participants, pk=self.kwargs["participant"], user__isnull=True)
+
+    def success_url(self) -> str:
+        return self.detail_url("guest-links")
+
+    def do_renew(self, request) -> str:
+        ws.guest_link_renew(participant=self.guest)
+        return _("%(name)s has a new personal link; the old one no longer works.") % {"name": self.guest.name}
+
+    def do_revoke(self, request) -> str:
+        ws.guest_link_revoke(participant=self.guest)
+        return _("The personal link of %(name)s was withdrawn.") % {"name": self.guest.name}
 
 
 class AgendaAddView(WorkshopPostView):
@@ -401,25 +398,22 @@ class SubjectsAddView(WorkshopPostView):
 
 class OutputMixin(WorkshopMixin):
     permission_required = EDIT
+    # True: an object of the programme put to the vote answers 404. It is neither edited (its title comes from
+    # the programme) nor converted (it already is an object of the programme); it is only taken off the vote.
+    captured_only = False
 
     @cached_property
     def output(self) -> WorkshopOutput:
-        return get_object_or_404(self.workshop.outputs, pk=self.kwargs["output"])
+        outputs = self.workshop.outputs.all()
+        if self.captured_only:
+            outputs = outputs.exclude(kind=WorkshopOutput.Kind.SUBJECT)
+        return get_object_or_404(outputs, pk=self.kwargs["output"])
 
 
 class OutputEditView(OutputMixin, FormView):
     template_name = "programmes/workshops/item_form.html"
     form_class = OutputForm
-
-    def get(self, request, *args, **kwargs):
-        if self.output.kind == WorkshopOutput.Kind.SUBJECT:
-            raise Http404  # its title comes from the programme; it is only taken off the vote
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        if self.output.kind == WorkshopOutput.Kind.SUBJECT:
-            raise Http404
-        return super().post(request, *args, **kwargs)
+    captured_only = True
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.output, "workshop": self.workshop}
@@ -454,6 +448,7 @@ class OutputConvertView(OutputMixin, FormView):
 
     template_name = "programmes/workshops/convert.html"
     form_class = ConversionForm
+    captured_only = True
 
     @cached_property
     def conversion(self):
@@ -474,14 +469,7 @@ class OutputConvertView(OutputMixin, FormView):
         if self.output.converted_kind and ws.conversion_target_exists(self.output):
             messages.info(request, _("This output has already been converted."))
             return redirect(self.detail_url("outputs"))
-        if self.output.kind == WorkshopOutput.Kind.SUBJECT:
-            raise Http404  # a measure put to the vote already is an object of the programme
         return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        if self.output.kind == WorkshopOutput.Kind.SUBJECT:
-            raise Http404
-        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -581,7 +569,6 @@ class VoteView(WorkshopMixin, View):
         if request.htmx:
             context = workshop_page_context(
                 self.workshop,
-                request=request,
                 participant=participant,
                 can_edit=request.user.has_perm(EDIT, self.programme),
             )
@@ -605,7 +592,7 @@ class ResultsPartialView(WorkshopMixin, View):
     """The results panel alone; the run page polls it every two seconds (htmx) while it is open."""
 
     def get(self, request, *args, **kwargs):
-        context = workshop_page_context(self.workshop, request=request)
+        context = workshop_page_context(self.workshop)
         context.update(programme=self.programme, results_url=request.path)
         response = render(request, "programmes/workshops/_results.html", context)
         response["Cache-Control"] = "no-store"
@@ -620,7 +607,7 @@ class MinutesView(WorkshopMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(workshop_page_context(self.workshop, request=self.request))
+        context.update(workshop_page_context(self.workshop))
         agenda = list(self.workshop.agenda.all())
         context.update(
             agenda=agenda,
@@ -699,7 +686,7 @@ class GuestMixin:
     def context(self, request) -> dict:
         participant = self.participant
         workshop = participant.workshop
-        context = workshop_page_context(workshop, request=request, participant=participant, public=True)
+        context = workshop_page_context(workshop, participant=participant, public=True)
         token = self.kwargs["token"]
         context.update(
             guest=participant,
@@ -712,8 +699,6 @@ class GuestMixin:
             public=True,
             may_vote=True,
         )
-        for output in context["results"]:
-            output.voters = []  # guests see the dots per output, never who voted what
         return context
 
 

@@ -53,7 +53,6 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -1129,10 +1128,6 @@ def voting_progress(workshop: Workshop, *, participant_count: int) -> dict:
         "voters": summary["voters"],
         "participant_count": participant_count,
     }
-
-
-def has_account_participants(workshop: Workshop) -> bool:
-    return workshop.participants.filter(~Q(user=None)).exists()
 
 
 # --------------------------------------------------------------------------------------------------------------

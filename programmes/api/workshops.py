@@ -30,9 +30,6 @@ from ..rules import EDIT
 from ..selectors import programmes_visible_to
 from .views import BoundedLookupMixin, IdFilter, require
 
-VIEW = "programmes.view_programme"
-
-
 # --- Serializers ----------------------------------------------------------------------------------------------
 
 
@@ -266,14 +263,6 @@ class WorkshopOutputSerializer(serializers.ModelSerializer):
         if workshop is not None:
             fields["agenda_item"].queryset = AgendaItem.objects.filter(workshop=workshop)
         return fields
-
-    def validate_kind(self, value):
-        current = self.instance.kind if isinstance(self.instance, WorkshopOutput) else None
-        if value == WorkshopOutput.Kind.SUBJECT and current != value:
-            raise serializers.ValidationError(
-                gettext("Objects of the programme are put to the vote with their own form, not captured.")
-            )
-        return value
 
     def get_target_deleted(self, output) -> bool:
         return output.conversion_target_deleted

@@ -142,3 +142,41 @@ def test_the_page_and_the_api_record_the_same_override(client_as, api_as, world,
     assert transition.decided_by == world.user("lead")
     assert [c["key"] for c in transition.criteria] == [failing_gate]
     assert Programme.objects.get(pk=world.programme.pk).phase == Phase.KONZEPTION
+
+
+# --- A fixed number of queries, whatever the programme holds -----------------------------------------------
+
+
+def fill(programme, size: int) -> None:
+    """``size`` findings without evidence (Evaluation's criteria read them) and ``size`` selected measures, each
+    answering one of them (Konzeption's criteria read those)."""
+    from concept import services as concept_services
+    from evaluation import services as evaluation_services
+
+    for index in range(size):
+        finding = evaluation_services.finding_create(programme=programme, statement=f"Befund {index}")
+        measure = concept_services.measure_create(
+            programme=programme, title=f"Maßnahme {index}", findings=[finding]
+        )
+        concept_services.measure_select(measure=measure)
+
+
+@pytest.mark.parametrize("size", [1, 50])
+@pytest.mark.parametrize("phase", [Phase.EVALUATION, Phase.KONZEPTION])
+@pytest.mark.parametrize(
+    ("name", "role", "limit"),
+    [("transition", "member", 8), ("transition", "lead", 8), ("gate_settings", "lead", 3)],
+)
+def test_the_gate_pages_need_a_fixed_number_of_queries(
+    client_as, world, django_assert_max_num_queries, size, phase, name, role, limit
+):
+    fill(world.programme, size)
+    Programme.objects.filter(pk=world.programme.pk).update(phase=phase)
+    client = client_as(role)
+    address = reverse(f"programmes:{name}", kwargs=world.programme.url_kwargs)
+    client.get(address)  # warm caches (session, content types)
+    with django_assert_max_num_queries(limit):
+        response = client.get(address)
+    assert response.status_code == HTTPStatus.OK
+    if name == "transition":
+        assert response.context["unmet_count"] >= 1  # the criteria ran on the data, and some fail

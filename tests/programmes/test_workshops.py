@@ -235,26 +235,7 @@ def test_concurrent_requests_of_one_participant_cannot_stuff_the_vote():
     workshop = WorkshopFactory(dots_per_participant=3)
     guest = GuestFactory(workshop=workshop)
     ideas = [IdeaFactory(workshop=workshop) for _ in range(4)]
-    barrier = threading.Barrier(8)
-    outcomes = []
-
-    def attempt(index):
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait(timeout=10)
-            ws.vote_cast(participant=guest, output=ideas[index % 4], dots=1 + index % 2)
-            outcomes.append("ok")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = _place_dots_at_once(guest, ideas)
     placed = sum(Vote.objects.filter(participant=guest).values_list("dots", flat=True))
     assert placed <= 3
     assert "refused" in outcomes
@@ -402,14 +383,16 @@ def test_switching_anonymity_off_while_a_dot_is_placed_never_reveals_an_anonymou
         assert Vote.objects.filter(participant=guest).exists()
 
 
-def _race(barrier, work) -> None:
+def _race(barrier, work) -> str:
+    """Run ``work`` in this thread as soon as every thread is at the barrier: "ok", or "refused" by a service."""
     from django.db import connection as thread_connection
 
     try:
         barrier.wait(timeout=10)
         work()
+        return "ok"
     except ValidationError:
-        pass
+        return "refused"
     finally:
         thread_connection.close()
 
@@ -420,6 +403,22 @@ def _run_together(*targets) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def _place_dots_at_once(guest, options, *, attempts: int = 8) -> list[str]:
+    """``attempts`` requests of one participant at the same moment, each placing one or two dots on the options
+    in turn; the outcome of each."""
+    barrier = threading.Barrier(attempts)
+    outcomes = []
+
+    def attempt(index):
+        option = options[index % len(options)]
+        outcomes.append(
+            _race(barrier, lambda: ws.vote_cast(participant=guest, output=option, dots=1 + index % 2))
+        )
+
+    _run_together(*(lambda index=index: attempt(index) for index in range(attempts)))
+    return outcomes
 
 
 # --- Guest links --------------------------------------------------------------------------------------------------
@@ -734,26 +733,7 @@ def test_concurrent_dots_on_measures_and_ideas_cannot_stuff_the_vote():
     ]
     options = ws.subjects_put_to_vote(workshop=workshop, kind="measure", ids=[m.pk for m in measures])
     options += [IdeaFactory(workshop=workshop) for _ in range(2)]
-    barrier = threading.Barrier(8)
-    outcomes = []
-
-    def attempt(index):
-        from django.db import connection as thread_connection
-
-        try:
-            barrier.wait(timeout=10)
-            ws.vote_cast(participant=guest, output=options[index % 4], dots=1 + index % 2)
-            outcomes.append("ok")
-        except ValidationError:
-            outcomes.append("refused")
-        finally:
-            thread_connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = _place_dots_at_once(guest, options)
     assert sum(Vote.objects.filter(participant=guest).values_list("dots", flat=True)) <= 3
     assert "refused" in outcomes
 
