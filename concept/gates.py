@@ -79,8 +79,8 @@ def _result(key, label, failing, total, programme, url_for) -> CriterionResult:
         url = _url("programmes:konzeption:measure_list", programme)
     elif failing:
         detail = ngettext(
-            "%(failing)d of %(total)d selected measure fails: %(titles)s",
-            "%(failing)d of %(total)d selected measures fail: %(titles)s",
+            "not met by %(failing)d of %(total)d selected measure: %(titles)s",
+            "not met by %(failing)d of %(total)d selected measures: %(titles)s",
             total,
         ) % {
             "failing": len(failing),

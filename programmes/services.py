@@ -161,12 +161,15 @@ def _thresholds_update(programme: Programme, values, find_threshold) -> Programm
     return programme
 
 
+def phase_after(phase: str) -> Phase:
+    """The phase that follows ``phase``; after Transformation the next cycle begins with Evaluation."""
+    return PHASE_ORDER[(PHASE_ORDER.index(Phase(phase)) + 1) % len(PHASE_ORDER)]
+
+
 def next_phase(programme: Programme) -> tuple[str, int]:
-    """The phase after the current one; after Transformation a new cycle begins with Evaluation."""
-    index = PHASE_ORDER.index(Phase(programme.phase))
-    if index == len(PHASE_ORDER) - 1:
-        return Phase.EVALUATION, programme.cycle + 1
-    return PHASE_ORDER[index + 1], programme.cycle
+    """The programme's next phase and cycle (a new cycle after Transformation)."""
+    to_phase = phase_after(programme.phase)
+    return to_phase, programme.cycle + 1 if to_phase == Phase.EVALUATION else programme.cycle
 
 
 def gate_evaluate(*, programme: Programme) -> list[CriterionResult]:

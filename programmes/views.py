@@ -290,7 +290,7 @@ class GateSettingsView(ProgrammeMixin, TemplateView):
             form = form or GateSettingsForm(programme=self.programme, phase=phase)
             if not form.has_thresholds:
                 continue
-            to_phase = PHASE_ORDER[(PHASE_ORDER.index(phase) + 1) % len(PHASE_ORDER)]
+            to_phase = services.phase_after(phase)
             forms.append(
                 {
                     "phase": phase,
