@@ -158,3 +158,15 @@ def test_konzeption_thresholds_are_validated(world):
     }
     world.programme.refresh_from_db()
     assert world.programme.gate_settings == {}
+
+
+def test_an_unmet_criterion_names_how_many_measures_fail_in_both_languages(world, measure):
+    from django.utils.translation import override
+
+    services.measure_select(measure=measure)
+    with override("en"):
+        detail = _results(world.programme)["konzeption.feasibility"].detail
+    assert detail.startswith("not met by 1 of 1 selected measure: ") and "Parkleitsystem" in detail
+    with override("de"):
+        detail = _results(world.programme)["konzeption.feasibility"].detail
+    assert detail.startswith("nicht erfüllt bei 1 von 1 ausgewählten Maßnahme: ")
