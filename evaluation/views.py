@@ -633,7 +633,9 @@ class FindingListView(ProgrammeMixin, TemplateView):
 
 
 class FindingFormView(ProgrammeMixin, FormView):
-    """Create or edit a finding; from a results chart it carries the question and filters as evidence."""
+    """Create or edit a finding, with a web page, a document or a workshop as evidence.
+
+    A finding from a results chart is made in one click by ``FindingFromQuestionView``."""
 
     template_name = "evaluation/finding_form.html"
     form_class = FindingForm
@@ -648,51 +650,6 @@ class FindingFormView(ProgrammeMixin, FormView):
             pk=self.kwargs["finding"],
         )
 
-    def source_question(self, data):
-        """The question (and filters) the finding is created from, validated against this programme."""
-        question_id = parse_id(data.get("question"))
-        if question_id is None:
-            return None, None
-        question = (
-            Question.objects.filter(survey__programme=self.programme, pk=question_id)
-            .select_related("survey")
-            .first()
-        )
-        if question is None:
-            return None, None
-        survey = question.survey
-        params = {
-            "wave": data.get("wave") or "",
-            "collection_point": data.get("collection_point") or "",
-            "segment_choice": data.get("segment_choice") or "",
-        }
-        try:
-            filters = parse_result_filters(
-                survey,
-                params,
-                waves=list(survey.waves.all()),
-                points=list(survey.collection_points.all()),
-                questions=selectors.survey_questions(survey),
-            )
-        except ValidationError:
-            filters = None
-        return question, filters
-
-    def get_initial(self):
-        initial = super().get_initial()
-        if self.finding is None:
-            question, _filters = self.source_question(self.request.GET)
-            if question is not None:
-                initial.update(
-                    question=question.pk,
-                    wave=self.request.GET.get("wave"),
-                    collection_point=self.request.GET.get("collection_point"),
-                    segment_choice=self.request.GET.get("segment_choice"),
-                    journey_stage=question.journey_stage,
-                    target_group=question.target_group,
-                )
-        return initial
-
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["programme"] = self.programme
@@ -702,12 +659,7 @@ class FindingFormView(ProgrammeMixin, FormView):
 
     def get_context_data(self, **kwargs):
         kwargs["finding"] = self.finding
-        context = super().get_context_data(**kwargs)
-        data = self.request.POST if self.request.method == "POST" else self.request.GET
-        context["source_question"], _filters = (
-            self.source_question(data) if self.finding is None else (None, None)
-        )
-        return context
+        return super().get_context_data(**kwargs)
 
     # a service's error on an evidence field belongs to the form's field of the same evidence
     EVIDENCE_FIELDS = {
@@ -727,11 +679,6 @@ class FindingFormView(ProgrammeMixin, FormView):
                     finding = services.finding_create(
                         programme=self.programme, created_by=self.request.user, **form.finding_fields()
                     )
-                    question, filters = self.source_question(data)
-                    if question is not None:
-                        services.evidence_add_survey_result(
-                            finding=finding, question=question, filters=filters
-                        )
                 else:
                     finding = services.finding_update(finding=self.finding, **form.finding_fields())
                 self.add_evidence(finding, data)

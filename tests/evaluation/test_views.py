@@ -233,17 +233,8 @@ def test_finding_from_chart_carries_a_snapshot(client_as, world, survey):
     grade = survey.questions.get(code="grade")
     wave = survey.waves.get()
     client = client_as("member")
-    form = client.get(url("finding_create", world.programme), {"question": grade.pk, "wave": wave.pk})
-    assert "are attached as evidence" in form.content.decode()
     response = client.post(
-        url("finding_create", world.programme),
-        {
-            "statement": "Die Innenstadt wird mittelmäßig bewertet",
-            "priority": "high",
-            "status": "open",
-            "question": grade.pk,
-            "wave": wave.pk,
-        },
+        url("finding_from_question", world.programme), {"question": grade.pk, "wave": wave.pk}
     )
     assert response.status_code == HTTPStatus.FOUND
     finding = Finding.objects.get()
@@ -343,17 +334,6 @@ def test_one_click_finding_refuses_empty_suppressed_foreign_and_bogus_input(clie
     assert client.post(action, {}).status_code == HTTPStatus.NOT_FOUND
     assert client.get(action).status_code == HTTPStatus.METHOD_NOT_ALLOWED
     assert Finding.objects.count() == 0
-
-
-def test_question_of_another_programme_is_ignored_in_finding_form(client_as, world):
-    foreign = make_survey(world.other_programme)
-    question = foreign.questions.first()
-    client = client_as("member")
-    client.post(
-        url("finding_create", world.programme),
-        {"statement": "X", "priority": "low", "status": "open", "question": question.pk},
-    )
-    assert Finding.objects.get().evidence.count() == 0
 
 
 @pytest.mark.parametrize("count", [1, 30])
