@@ -18,7 +18,7 @@ def _as_id(params, name: str, errors: dict) -> int | None:
     return parsed
 
 
-def parse_result_filters(survey, params, *, waves, points, questions) -> ResultFilters:
+def parse_result_filters(params, *, waves, points, questions) -> ResultFilters:
     """Filters from query parameters (wave, collection_point, segment_question, segment_choice).
 
     Uses the already loaded waves, points and questions, so parsing costs no queries.
@@ -70,7 +70,6 @@ def question_result_filters(question, params) -> ResultFilters:
 
     survey = question.survey
     return parse_result_filters(
-        survey,
         params,
         waves=list(survey.waves.all()),
         points=list(survey.collection_points.all()),

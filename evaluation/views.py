@@ -448,9 +448,7 @@ class ResultsView(SurveyMixin, TemplateView):
         form = ResultsFilterForm(self.request.GET or None, waves=waves, points=points, questions=questions)
         filter_errors: list[str] = []
         try:
-            filters = parse_result_filters(
-                survey, self.request.GET, waves=waves, points=points, questions=questions
-            )
+            filters = parse_result_filters(self.request.GET, waves=waves, points=points, questions=questions)
         except ValidationError as error:
             filters = selectors.ResultFilters()
             filter_errors = error.messages
@@ -484,7 +482,7 @@ class SplitResultsView(SurveyMixin, TemplateView):
         params = self.request.GET
         filter_errors: list[str] = []
         try:
-            filters = parse_result_filters(survey, params, waves=waves, points=points, questions=questions)
+            filters = parse_result_filters(params, waves=waves, points=points, questions=questions)
         except ValidationError as error:
             filters = selectors.ResultFilters()
             filter_errors = error.messages
@@ -564,9 +562,7 @@ class TextAnswersView(SurveyMixin, TemplateView):
         points = list(survey.collection_points.all())
         filter_errors: list[str] = []
         try:
-            filters = parse_result_filters(
-                survey, self.request.GET, waves=waves, points=points, questions=questions
-            )
+            filters = parse_result_filters(self.request.GET, waves=waves, points=points, questions=questions)
         except ValidationError as error:
             filters = selectors.ResultFilters()
             filter_errors = error.messages

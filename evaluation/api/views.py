@@ -184,7 +184,6 @@ class SurveyViewSet(
         survey = self.get_object()
         questions = selectors.survey_questions(survey)
         filters = parse_result_filters(
-            survey,
             request.query_params,
             waves=list(survey.waves.all()),
             points=list(survey.collection_points.all()),
@@ -235,7 +234,6 @@ class SurveyViewSet(
         errors: dict = {}
         try:
             filters = parse_result_filters(
-                survey,
                 request.query_params,
                 waves=list(survey.waves.all()),
                 points=points,
@@ -692,16 +690,8 @@ class FindingViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
             )
             if question is None:
                 raise DjangoValidationError({"question": _("Unknown question of this programme.")})
-            survey = question.survey
-            filters = parse_result_filters(
-                survey,
-                {k: data.get(k) for k in ("wave", "collection_point", "segment_question", "segment_choice")},
-                waves=list(survey.waves.all()),
-                points=list(survey.collection_points.all()),
-                questions=selectors.survey_questions(survey),
-            )
             evidence = services.evidence_add_survey_result(
-                finding=finding, question=question, filters=filters
+                finding=finding, question=question, filters=question_result_filters(question, data)
             )
         else:
             evidence = services.evidence_add(
