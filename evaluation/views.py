@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from config.converters import clean_text_param, parse_id
-from programmes.rules import EDIT
+from programmes.rules import EDIT, LEAD
 from programmes.views import apply_validation_error
 from programmes.views_base import ActionView, ProgrammeMixin
 
@@ -1051,7 +1051,7 @@ class EvaluationSettingsView(ProgrammeMixin, FormView):
 
     template_name = "evaluation/settings.html"
     form_class = EvaluationSettingsForm
-    permission_required = "programmes.change_programme"
+    permission_required = LEAD
 
     @cached_property
     def settings_object(self):
