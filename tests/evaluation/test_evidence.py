@@ -207,16 +207,24 @@ def test_another_programmes_workshop_is_refused(client_as, world, finding):
     assert error.value.message_dict == {"workshop": ["The workshop belongs to another programme."]}
 
 
-def test_workshop_conversion_links_its_workshop(world):
+def test_workshop_conversion_links_its_workshop_on_its_local_date(world):
+    from datetime import UTC, datetime
+
     from evaluation.workshop_conversions import convert_to_finding
     from programmes.models import WorkshopOutput
 
-    workshop = WorkshopFactory(programme=world.programme)
+    # 22:30 UTC on 12 May is half past midnight on 13 May in Berlin
+    workshop = WorkshopFactory(
+        programme=world.programme, title="Nachtwerkstatt", starts_at=datetime(2026, 5, 12, 22, 30, tzinfo=UTC)
+    )
     output = WorkshopOutput.objects.create(
         workshop=workshop, kind=WorkshopOutput.Kind.IDEA, text="Mehr Bänke"
     )
     finding = convert_to_finding(output, world.user("member"))
-    assert finding.evidence.get().workshop == workshop
+    evidence = finding.evidence.get()
+    assert evidence.workshop == workshop
+    assert evidence.label.startswith("Workshop “Nachtwerkstatt” on") and "13" in evidence.label
+    assert "12" not in evidence.label.replace("2026", "")
 
 
 # --- API ---------------------------------------------------------------------------------------------
