@@ -318,3 +318,29 @@ def test_api_upload_for_every_role(api_as, finding):
         )
         assert response.status_code == expected, role
     assert finding.evidence.count() == 3
+
+
+def test_a_hidden_segment_cannot_become_evidence_through_the_api_either(api_as, world, survey, finding):
+    from tests.evaluation.factories import VALID
+
+    for _ in range(5):
+        services.response_submit(survey=survey, answers=VALID)
+    services.response_submit(survey=survey, answers={**VALID, "transport": "bus"})
+    transport = survey.questions.get(code="transport")
+    bus, car = transport.choices.get(code="bus"), transport.choices.get(code="car")
+    grade = survey.questions.get(code="grade")
+    api = api_as("member")
+    hidden = api.post(
+        evidence_url(finding),
+        {"kind": "survey_result", "question": grade.pk, "segment_choice": bus.pk},
+        format="json",
+    )
+    assert hidden.status_code == HTTPStatus.BAD_REQUEST
+    assert "hidden to protect anonymity" in hidden.json()["segment_choice"][0]
+    assert not finding.evidence.exists()
+    shown = api.post(
+        evidence_url(finding),
+        {"kind": "survey_result", "question": grade.pk, "segment_choice": car.pk},
+        format="json",
+    )
+    assert shown.status_code == HTTPStatus.CREATED and shown.json()["snapshot"]["stats"]["respondents"] == 5
