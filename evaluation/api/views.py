@@ -20,7 +20,7 @@ from .. import selectors, services
 from ..abuse import HONEYPOT_FIELD, LEGACY_HONEYPOT_FIELD, client_ip, rate_limit_exceeded
 from ..models import Finding, ImportBatch, Question, ReadinessAssessment, Section, Survey
 from ..models import Response as ResponseModel
-from ..results import parse_result_filters, question_result_filters
+from ..results import parse_result_filters, parse_split, question_result_filters
 from .serializers import (
     CollectionPointSerializer,
     CrosstabSerializer,
@@ -226,8 +226,6 @@ class SurveyViewSet(
         """Results side by side: per choice or scale question, counts, column shares, mean and NPS for every
         segment of the split (the options of a choice question, or the collection points); segments below the
         minimum segment size are suppressed."""
-        from ..results import parse_split
-
         survey = self.get_object()
         questions = selectors.survey_questions(survey)
         points = list(survey.collection_points.all())
