@@ -51,6 +51,15 @@ from .serializers import (
 
 MANAGE_RESPONSES = "programmes.change_programme"  # deleting responses loses data: leads only
 
+RESULT_FILTER_PARAMETERS = [
+    OpenApiParameter("wave", OpenApiTypes.INT, description="Only this wave."),
+    OpenApiParameter("collection_point", OpenApiTypes.INT, description="Only this collection point."),
+    OpenApiParameter("segment_question", OpenApiTypes.INT, description="Question that defines the segment."),
+    OpenApiParameter(
+        "segment_choice", OpenApiTypes.INT, description="Only respondents who chose this option."
+    ),
+]
+
 
 class SurveyFilter(django_filters.FilterSet):
     programme = IdFilter("programme_id")
@@ -165,16 +174,7 @@ class SurveyViewSet(
         return Response(WaveSerializer(wave).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("wave", OpenApiTypes.INT, description="Only this wave."),
-            OpenApiParameter("collection_point", OpenApiTypes.INT, description="Only this collection point."),
-            OpenApiParameter(
-                "segment_question", OpenApiTypes.INT, description="Question that defines the segment."
-            ),
-            OpenApiParameter(
-                "segment_choice", OpenApiTypes.INT, description="Only respondents who chose this option."
-            ),
-        ],
+        parameters=RESULT_FILTER_PARAMETERS,
         responses={200: ResultsSerializer, 400: OpenApiResponse(description="Unknown filter value")},
         filters=False,
     )
@@ -206,14 +206,7 @@ class SurveyViewSet(
                 OpenApiTypes.INT,
                 description="Only this choice or scale question (default: all of them but the splitting one).",
             ),
-            OpenApiParameter("wave", OpenApiTypes.INT, description="Only this wave."),
-            OpenApiParameter("collection_point", OpenApiTypes.INT, description="Only this collection point."),
-            OpenApiParameter(
-                "segment_question", OpenApiTypes.INT, description="Question that defines the segment."
-            ),
-            OpenApiParameter(
-                "segment_choice", OpenApiTypes.INT, description="Only respondents who chose this option."
-            ),
+            *RESULT_FILTER_PARAMETERS,
         ],
         responses={
             200: CrosstabSerializer,
