@@ -301,10 +301,6 @@ class FindingForm(ServiceValidatedModelForm):
         empty_label="–",
         help_text=_("A workshop of this programme in which the finding came up."),
     )
-    question = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    wave = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    collection_point = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    segment_choice = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Finding

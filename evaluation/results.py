@@ -1,11 +1,14 @@
-"""Helpers shared by the results page and the results API: parsing filters and shaping chart data."""
+"""The request side of results, shared by the pages and the API: reading the result filters and the split
+from query parameters (with a message per bad parameter), and shaping figures for static/js/charts.js.
+
+The figures themselves are read by ``selectors`` (``survey_results``, ``survey_crosstab``)."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from config.converters import parse_id
 
-from .selectors import ResultFilters
+from .selectors import CROSSTAB_TYPES, SPLIT_BY_POINT, ResultFilters, survey_questions
 
 
 def _as_id(params, name: str, errors: dict) -> int | None:
@@ -18,7 +21,7 @@ def _as_id(params, name: str, errors: dict) -> int | None:
     return parsed
 
 
-def parse_result_filters(survey, params, *, waves, points, questions) -> ResultFilters:
+def parse_result_filters(params, *, waves, points, questions) -> ResultFilters:
     """Filters from query parameters (wave, collection_point, segment_question, segment_choice).
 
     Uses the already loaded waves, points and questions, so parsing costs no queries.
@@ -66,11 +69,8 @@ def chart_payload(item: dict) -> dict:
 
 def question_result_filters(question, params) -> ResultFilters:
     """The result filters in ``params`` checked against the survey of ``question`` (raises ValidationError)."""
-    from .selectors import survey_questions
-
     survey = question.survey
     return parse_result_filters(
-        survey,
         params,
         waves=list(survey.waves.all()),
         points=list(survey.collection_points.all()),
@@ -84,8 +84,6 @@ def parse_split(params, *, questions) -> tuple[object | None, object | None]:
 
     Uses the already loaded questions; raises ValidationError with a message per parameter.
     """
-    from .selectors import CROSSTAB_TYPES, SPLIT_BY_POINT
-
     errors: dict[str, list[str]] = {}
     split_by = (params.get("split_by") or "").strip()
     split_question = None

@@ -290,17 +290,23 @@ def filtered_responses(survey: Survey, filters: ResultFilters | None = None) -> 
     return qs
 
 
-def _filtered_answers(questions: list[Question], filters: ResultFilters) -> QuerySet[Answer]:
-    qs = Answer.objects.filter(question_id__in=[q.pk for q in questions])
+def _answers_under(answers: QuerySet[Answer], filters: ResultFilters) -> QuerySet[Answer]:
+    """The answers given in the filters' wave, at their collection point, by respondents of their segment."""
     if filters.wave:
-        qs = qs.filter(response__wave=filters.wave)
+        answers = answers.filter(response__wave=filters.wave)
     if filters.collection_point:
-        qs = qs.filter(response__collection_point=filters.collection_point)
+        answers = answers.filter(response__collection_point=filters.collection_point)
     if filters.segment_choice:
-        qs = qs.filter(
+        answers = answers.filter(
             Exists(Answer.objects.filter(response_id=OuterRef("response_id"), choice=filters.segment_choice))
         )
-    return qs.order_by()
+    return answers
+
+
+def _filtered_answers(questions: list[Question], filters: ResultFilters) -> QuerySet[Answer]:
+    return _answers_under(
+        Answer.objects.filter(question_id__in=[q.pk for q in questions]), filters
+    ).order_by()
 
 
 def _median(histogram: list[tuple[float, int]], total: int) -> float | None:
@@ -728,16 +734,9 @@ def text_answers(
 
     The caller hides them when ``segment_suppressed`` says the segment is too small.
     """
-    filters = filters or ResultFilters()
-    qs = question.answers.exclude(text="").select_related("response__wave", "response__collection_point")
-    if filters.wave:
-        qs = qs.filter(response__wave=filters.wave)
-    if filters.collection_point:
-        qs = qs.filter(response__collection_point=filters.collection_point)
-    if filters.segment_choice:
-        qs = qs.filter(
-            Exists(Answer.objects.filter(response_id=OuterRef("response_id"), choice=filters.segment_choice))
-        )
+    qs = _answers_under(question.answers.exclude(text=""), filters or ResultFilters()).select_related(
+        "response__wave", "response__collection_point"
+    )
     if search:
         qs = qs.filter(text__icontains=search)
     return qs.order_by("-response__submitted_at", "-id")

@@ -843,18 +843,36 @@ def _survey_result_label(question: Question) -> str:
     return label[:300]
 
 
-@transaction.atomic
-def evidence_add_survey_result(*, finding: Finding, question: Question, filters=None) -> Evidence:
-    """Attach a question's current figures (under the given filters) to a finding, frozen as they are now."""
-    from .selectors import question_snapshot
+def _result_snapshot(question: Question, filters) -> dict:
+    """The question's figures under the filters as they are now, to keep as evidence. A segment below the
+    minimum segment size is refused: its figures are hidden to protect anonymity, so they cannot be evidence."""
+    from .selectors import question_snapshot, small_cell_threshold
 
     snapshot = question_snapshot(question, filters)
+    if snapshot["suppressed"]:
+        field = "segment_choice" if filters and filters.segment_choice else "collection_point"
+        raise ValidationError(
+            {
+                field: _(
+                    "Fewer than %(n)d responses in this segment: its figures are hidden to protect anonymity "
+                    "and cannot become evidence."
+                )
+                % {"n": small_cell_threshold(question.survey)}
+            }
+        )
+    return snapshot
+
+
+@transaction.atomic
+def evidence_add_survey_result(*, finding: Finding, question: Question, filters=None) -> Evidence:
+    """Attach a question's current figures (under the given filters) to a finding, frozen as they are now;
+    refused for a segment below the minimum segment size."""
     return evidence_add(
         finding=finding,
         kind=Evidence.Kind.SURVEY_RESULT,
         label=_survey_result_label(question),
         question=question,
-        snapshot=snapshot,
+        snapshot=_result_snapshot(question, filters),
     )
 
 
@@ -919,22 +937,9 @@ def finding_create_from_question(
     question, and the figures under the filters are attached as frozen evidence. Raises ValidationError when
     the question has no figures to show under the filters (no answers, or a segment too small to show).
     """
-    from .selectors import question_snapshot, small_cell_threshold
-
     if question.survey.programme_id != programme.pk:
         raise ValidationError({"question": _("The question belongs to another programme.")})
-    snapshot = question_snapshot(question, filters)
-    if snapshot["suppressed"]:
-        field = "segment_choice" if filters and filters.segment_choice else "collection_point"
-        raise ValidationError(
-            {
-                field: _(
-                    "Fewer than %(n)d responses in this segment: its figures are hidden to protect anonymity "
-                    "and cannot become evidence."
-                )
-                % {"n": small_cell_threshold(question.survey)}
-            }
-        )
+    snapshot = _result_snapshot(question, filters)
     if not snapshot["stats"] or not snapshot["stats"]["respondents"]:
         raise ValidationError({"question": _("This question has no answers under these filters yet.")})
     finding = finding_create(

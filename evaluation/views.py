@@ -419,16 +419,40 @@ class PosterView(PublicLinkMixin, TemplateView):
         return context
 
 
+RESULT_FILTERS = ("wave", "collection_point", "segment_choice")
+
+
 def filter_query(filters: selectors.ResultFilters) -> str:
     """The active result filters as a query string, to carry them on to the next page."""
     from urllib.parse import urlencode
 
     applied = filters.as_dict()
-    names = ("wave", "collection_point", "segment_choice")
-    return urlencode({name: applied[name] for name in names if applied[name]})
+    return urlencode({name: applied[name] for name in RESULT_FILTERS if applied[name]})
 
 
-class ResultsView(SurveyMixin, TemplateView):
+class ResultFiltersMixin(SurveyMixin):
+    """The result filters (wave, collection point, segment) of the results, split and text-answer pages."""
+
+    def result_filters(self, *, questions, points) -> tuple[selectors.ResultFilters, dict]:
+        """The filters in the query and their context: an invalid filter is ignored with its message
+        (``filter_errors``), and the form shows the filters in force. Costs one query (the waves)."""
+        waves = list(self.survey.waves.all())
+        errors: list[str] = []
+        try:
+            filters = parse_result_filters(self.request.GET, waves=waves, points=points, questions=questions)
+        except ValidationError as error:
+            filters, errors = selectors.ResultFilters(), error.messages
+        applied = filters.as_dict()
+        form_data = {name: applied[name] for name in RESULT_FILTERS if applied[name]}
+        return filters, {
+            "filters": applied,
+            "filter_form": ResultsFilterForm(form_data, waves=waves, points=points, questions=questions),
+            "filter_errors": errors,
+            "results_query": filter_query(filters),
+        }
+
+
+class ResultsView(ResultFiltersMixin, TemplateView):
     """Results with charts and tables; filter by wave, collection point and segment. Fixed query count."""
 
     template_name = "evaluation/results.html"
@@ -437,33 +461,18 @@ class ResultsView(SurveyMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         survey = self.survey
         questions = selectors.survey_questions(survey)
-        waves = selectors.survey_waves(survey)
-        points = list(survey.collection_points.all())
-        form = ResultsFilterForm(self.request.GET or None, waves=waves, points=points, questions=questions)
-        filter_errors: list[str] = []
-        try:
-            filters = parse_result_filters(
-                survey, self.request.GET, waves=waves, points=points, questions=questions
-            )
-        except ValidationError as error:
-            filters = selectors.ResultFilters()
-            filter_errors = error.messages
+        filters, filter_context = self.result_filters(
+            questions=questions, points=list(survey.collection_points.all())
+        )
         results = selectors.survey_results(survey, filters, questions=questions)
         for item in results["questions"]:
             item["chart"] = chart_payload(item)
             item["chart_id"] = f"chart-data-{item['id']}"
-        context.update(
-            results=results,
-            results_query=filter_query(filters),
-            filter_form=form,
-            filter_errors=filter_errors,
-            filters=filters,
-            waves=waves,
-        )
+        context.update(results=results, **filter_context)
         return context
 
 
-class SplitResultsView(SurveyMixin, TemplateView):
+class SplitResultsView(ResultFiltersMixin, TemplateView):
     """Results side by side: the answers of one or all choice and scale questions, split by the answer to a
     choice question or by collection point, under the usual filters. Fixed query count."""
 
@@ -473,15 +482,9 @@ class SplitResultsView(SurveyMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         survey = self.survey
         questions = selectors.survey_questions(survey)
-        waves = list(survey.waves.all())
         points = list(survey.collection_points.all())
         params = self.request.GET
-        filter_errors: list[str] = []
-        try:
-            filters = parse_result_filters(survey, params, waves=waves, points=points, questions=questions)
-        except ValidationError as error:
-            filters = selectors.ResultFilters()
-            filter_errors = error.messages
+        filters, filter_context = self.result_filters(questions=questions, points=points)
         split_form = SplitForm(params if "split_by" in params else None, questions=questions)
         crosstab = None
         if "split_by" in params:
@@ -515,35 +518,21 @@ class SplitResultsView(SurveyMixin, TemplateView):
                         for index, answer in enumerate(item["answers"])
                     ]
                     item["stats"] = [column["stats"] for column in item["columns"]]
-        applied = filters.as_dict()
         context.update(
             crosstab=crosstab,
             split_form=split_form,
-            filter_form=ResultsFilterForm(
-                {
-                    name: applied[name]
-                    for name in ("wave", "collection_point", "segment_choice")
-                    if applied[name]
-                },
-                waves=waves,
-                points=points,
-                questions=questions,
-            ),
-            filter_errors=filter_errors,
-            filters=applied,
             threshold=selectors.small_cell_threshold(survey),
-            results_query=filter_query(filters),
+            **filter_context,
         )
         return context
 
 
-class TextAnswersView(SurveyMixin, TemplateView):
+class TextAnswersView(ResultFiltersMixin, TemplateView):
     """Free-text answers of one question under the results page's filters (wave, collection point, segment),
     searchable and paginated; the texts of a segment below the minimum segment size stay hidden."""
 
     template_name = "evaluation/text_answers.html"
     paginate_by = 25
-    FILTERS = ("wave", "collection_point", "segment_choice")
 
     def get_context_data(self, **kwargs):
         from urllib.parse import urlencode
@@ -554,24 +543,16 @@ class TextAnswersView(SurveyMixin, TemplateView):
         question = next((q for q in questions if q.pk == self.kwargs["question"]), None)
         if question is None or not question.is_text:
             raise Http404
-        waves = list(survey.waves.all())
-        points = list(survey.collection_points.all())
-        filter_errors: list[str] = []
-        try:
-            filters = parse_result_filters(
-                survey, self.request.GET, waves=waves, points=points, questions=questions
-            )
-        except ValidationError as error:
-            filters = selectors.ResultFilters()
-            filter_errors = error.messages
+        filters, filter_context = self.result_filters(
+            questions=questions, points=list(survey.collection_points.all())
+        )
         search = clean_text_param(self.request.GET.get("q"))
         suppressed = selectors.segment_suppressed(survey, filters)
         page = None
         if not suppressed:
             answers = selectors.text_answers(question, search=search, filters=filters)
             page = Paginator(answers, self.paginate_by).get_page(self.request.GET.get("page"))
-        applied = filters.as_dict()
-        results_query = filter_query(filters)
+        results_query = filter_context["results_query"]
         page_query = "&".join(
             part for part in (results_query, urlencode({"q": search}) if search else "") if part
         )
@@ -579,18 +560,10 @@ class TextAnswersView(SurveyMixin, TemplateView):
             question=question,
             page=page,
             search=search,
-            filters=applied,
-            filter_form=ResultsFilterForm(
-                {name: applied[name] for name in self.FILTERS if applied[name]},
-                waves=waves,
-                points=points,
-                questions=questions,
-            ),
-            filter_errors=filter_errors,
             suppressed=suppressed,
             threshold=selectors.small_cell_threshold(survey),
             page_query=page_query,
-            results_query=results_query,
+            **filter_context,
         )
         return context
 
@@ -627,7 +600,9 @@ class FindingListView(ProgrammeMixin, TemplateView):
 
 
 class FindingFormView(ProgrammeMixin, FormView):
-    """Create or edit a finding; from a results chart it carries the question and filters as evidence."""
+    """Create or edit a finding, with a web page, a document or a workshop as evidence.
+
+    A finding from a results chart is made in one click by ``FindingFromQuestionView``."""
 
     template_name = "evaluation/finding_form.html"
     form_class = FindingForm
@@ -642,51 +617,6 @@ class FindingFormView(ProgrammeMixin, FormView):
             pk=self.kwargs["finding"],
         )
 
-    def source_question(self, data):
-        """The question (and filters) the finding is created from, validated against this programme."""
-        question_id = parse_id(data.get("question"))
-        if question_id is None:
-            return None, None
-        question = (
-            Question.objects.filter(survey__programme=self.programme, pk=question_id)
-            .select_related("survey")
-            .first()
-        )
-        if question is None:
-            return None, None
-        survey = question.survey
-        params = {
-            "wave": data.get("wave") or "",
-            "collection_point": data.get("collection_point") or "",
-            "segment_choice": data.get("segment_choice") or "",
-        }
-        try:
-            filters = parse_result_filters(
-                survey,
-                params,
-                waves=list(survey.waves.all()),
-                points=list(survey.collection_points.all()),
-                questions=selectors.survey_questions(survey),
-            )
-        except ValidationError:
-            filters = None
-        return question, filters
-
-    def get_initial(self):
-        initial = super().get_initial()
-        if self.finding is None:
-            question, _filters = self.source_question(self.request.GET)
-            if question is not None:
-                initial.update(
-                    question=question.pk,
-                    wave=self.request.GET.get("wave"),
-                    collection_point=self.request.GET.get("collection_point"),
-                    segment_choice=self.request.GET.get("segment_choice"),
-                    journey_stage=question.journey_stage,
-                    target_group=question.target_group,
-                )
-        return initial
-
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["programme"] = self.programme
@@ -696,12 +626,7 @@ class FindingFormView(ProgrammeMixin, FormView):
 
     def get_context_data(self, **kwargs):
         kwargs["finding"] = self.finding
-        context = super().get_context_data(**kwargs)
-        data = self.request.POST if self.request.method == "POST" else self.request.GET
-        context["source_question"], _filters = (
-            self.source_question(data) if self.finding is None else (None, None)
-        )
-        return context
+        return super().get_context_data(**kwargs)
 
     # a service's error on an evidence field belongs to the form's field of the same evidence
     EVIDENCE_FIELDS = {
@@ -721,11 +646,6 @@ class FindingFormView(ProgrammeMixin, FormView):
                     finding = services.finding_create(
                         programme=self.programme, created_by=self.request.user, **form.finding_fields()
                     )
-                    question, filters = self.source_question(data)
-                    if question is not None:
-                        services.evidence_add_survey_result(
-                            finding=finding, question=question, filters=filters
-                        )
                 else:
                     finding = services.finding_update(finding=self.finding, **form.finding_fields())
                 self.add_evidence(finding, data)
@@ -769,7 +689,6 @@ class FindingFromQuestionView(ProgrammeMixin, View):
 
     permission_required = EDIT
     http_method_names = ["post"]
-    FILTERS = ("wave", "collection_point", "segment_choice")
 
     def post(self, request, *args, **kwargs):
         question_id = parse_id(request.POST.get("question"))
@@ -800,7 +719,7 @@ class FindingFromQuestionView(ProgrammeMixin, View):
             "programmes:evaluation:results",
             kwargs={**self.programme.url_kwargs, "survey": question.survey_id},
         )
-        params = {name: self.request.POST[name] for name in self.FILTERS if self.request.POST.get(name)}
+        params = {name: self.request.POST[name] for name in RESULT_FILTERS if self.request.POST.get(name)}
         return f"{url}?{urlencode(params)}#result-{question.pk}" if params else f"{url}#result-{question.pk}"
 
 
@@ -1127,7 +1046,7 @@ class EvaluationSettingsView(ProgrammeMixin, FormView):
 
     template_name = "evaluation/settings.html"
     form_class = EvaluationSettingsForm
-    permission_required = "programmes.change_programme"
+    permission_required = LEAD
 
     @cached_property
     def settings_object(self):

@@ -6,8 +6,6 @@ Registered with the hub's ``programmes.workshops.workshop_conversions`` in ``Eva
 from django import forms
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import formats
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -37,14 +35,9 @@ def convert_to_finding(output, user, *, priority: str = Finding.Priority.MEDIUM,
         priority=priority or Finding.Priority.MEDIUM,
     )
     dots = output.votes.aggregate(total=Sum("dots"))["total"] or 0
-    label = gettext("Workshop “%(title)s” on %(date)s") % {
-        "title": workshop.title,
-        "date": formats.date_format(workshop.starts_at, "SHORT_DATE_FORMAT"),
-    }
-    services.evidence_add(
+    services.evidence_add(  # labelled by the service with the workshop's title and local date
         finding=finding,
         kind=Evidence.Kind.WORKSHOP,
-        label=label[:300],
         workshop=workshop,
         snapshot={"workshop_id": workshop.pk, "output_id": output.pk, "dots": dots, "text": text[:1000]},
     )

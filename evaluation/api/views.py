@@ -19,7 +19,7 @@ from .. import selectors, services
 from ..abuse import HONEYPOT_FIELD, LEGACY_HONEYPOT_FIELD, client_ip, rate_limit_exceeded
 from ..models import Finding, ImportBatch, Question, ReadinessAssessment, Section, Survey
 from ..models import Response as ResponseModel
-from ..results import parse_result_filters, question_result_filters
+from ..results import parse_result_filters, parse_split, question_result_filters
 from .serializers import (
     CollectionPointSerializer,
     CrosstabSerializer,
@@ -47,6 +47,15 @@ from .serializers import (
     WaveCreateSerializer,
     WaveSerializer,
 )
+
+RESULT_FILTER_PARAMETERS = [
+    OpenApiParameter("wave", OpenApiTypes.INT, description="Only this wave."),
+    OpenApiParameter("collection_point", OpenApiTypes.INT, description="Only this collection point."),
+    OpenApiParameter("segment_question", OpenApiTypes.INT, description="Question that defines the segment."),
+    OpenApiParameter(
+        "segment_choice", OpenApiTypes.INT, description="Only respondents who chose this option."
+    ),
+]
 
 
 class SurveyFilter(django_filters.FilterSet):
@@ -155,16 +164,7 @@ class SurveyViewSet(
         return Response(WaveSerializer(wave).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("wave", OpenApiTypes.INT, description="Only this wave."),
-            OpenApiParameter("collection_point", OpenApiTypes.INT, description="Only this collection point."),
-            OpenApiParameter(
-                "segment_question", OpenApiTypes.INT, description="Question that defines the segment."
-            ),
-            OpenApiParameter(
-                "segment_choice", OpenApiTypes.INT, description="Only respondents who chose this option."
-            ),
-        ],
+        parameters=RESULT_FILTER_PARAMETERS,
         responses={200: ResultsSerializer, 400: OpenApiResponse(description="Unknown filter value")},
         filters=False,
     )
@@ -174,7 +174,6 @@ class SurveyViewSet(
         survey = self.get_object()
         questions = selectors.survey_questions(survey)
         filters = parse_result_filters(
-            survey,
             request.query_params,
             waves=list(survey.waves.all()),
             points=list(survey.collection_points.all()),
@@ -197,14 +196,7 @@ class SurveyViewSet(
                 OpenApiTypes.INT,
                 description="Only this choice or scale question (default: all of them but the splitting one).",
             ),
-            OpenApiParameter("wave", OpenApiTypes.INT, description="Only this wave."),
-            OpenApiParameter("collection_point", OpenApiTypes.INT, description="Only this collection point."),
-            OpenApiParameter(
-                "segment_question", OpenApiTypes.INT, description="Question that defines the segment."
-            ),
-            OpenApiParameter(
-                "segment_choice", OpenApiTypes.INT, description="Only respondents who chose this option."
-            ),
+            *RESULT_FILTER_PARAMETERS,
         ],
         responses={
             200: CrosstabSerializer,
@@ -217,15 +209,12 @@ class SurveyViewSet(
         """Results side by side: per choice or scale question, counts, column shares, mean and NPS for every
         segment of the split (the options of a choice question, or the collection points); segments below the
         minimum segment size are suppressed."""
-        from ..results import parse_split
-
         survey = self.get_object()
         questions = selectors.survey_questions(survey)
         points = list(survey.collection_points.all())
         errors: dict = {}
         try:
             filters = parse_result_filters(
-                survey,
                 request.query_params,
                 waves=list(survey.waves.all()),
                 points=points,
@@ -662,16 +651,8 @@ class FindingViewSet(BoundedLookupMixin, viewsets.ModelViewSet):
             )
             if question is None:
                 raise DjangoValidationError({"question": _("Unknown question of this programme.")})
-            survey = question.survey
-            filters = parse_result_filters(
-                survey,
-                {k: data.get(k) for k in ("wave", "collection_point", "segment_question", "segment_choice")},
-                waves=list(survey.waves.all()),
-                points=list(survey.collection_points.all()),
-                questions=selectors.survey_questions(survey),
-            )
             evidence = services.evidence_add_survey_result(
-                finding=finding, question=question, filters=filters
+                finding=finding, question=question, filters=question_result_filters(question, data)
             )
         else:
             evidence = services.evidence_add(

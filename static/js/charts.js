@@ -16,7 +16,7 @@ document.addEventListener("DOMContentLoaded", () => {
       // One dataset per check: the latest (solid, filled) and an earlier one (dashed, other colour and point
       // shape, so the two differ without relying on colour alone). The legend names each check by its date.
       const earlierColour = colour("--kern-color-layout-text-muted", "#5a5f6e");
-      const datasets = (data.datasets || [{ label: data.label, values: data.values }]).map((set) =>
+      const datasets = data.datasets.map((set) =>
         set.earlier
           ? { label: set.label, data: set.values, borderColor: earlierColour, backgroundColor: "rgba(90, 95, 110, 0.08)", borderDash: [6, 4], pointStyle: "rectRot", pointRadius: 4 }
           : { label: set.label, data: set.values, borderColor: bar, backgroundColor: "rgba(28, 62, 140, 0.2)", pointStyle: "circle", pointRadius: 3 },
@@ -35,64 +35,39 @@ document.addEventListener("DOMContentLoaded", () => {
       });
       return;
     }
-    if (data.kind === "grouped") {
-      // Split results: one bar per segment and answer. The legend names the segments; the colours are
-      // told apart by the legend and tooltip, and the table below the chart holds the same figures.
-      const palette = [bar, "#c75b12", "#2e7d32", "#7b1fa2", "#00838f", "#ad1457", "#5d4037", "#455a64"];
-      const datasets = data.datasets.map((set, index) => ({
-        label: set.label,
-        data: set.values,
-        counts: set.counts,
-        backgroundColor: palette[index % palette.length],
-      }));
-      const rows = data.labels.length * Math.max(1, datasets.length);
-      canvas.parentElement.style.height = `${data.horizontal ? Math.max(200, rows * 18 + 60) : 280}px`;
-      const valueAxis = data.horizontal ? "x" : "y";
-      const categoryAxis = data.horizontal ? "y" : "x";
-      new window.Chart(canvas, {
-        type: "bar",
-        data: { labels: data.labels, datasets },
-        options: {
-          locale: numbers.language,
-          indexAxis: categoryAxis,
-          maintainAspectRatio: false,
-          animation: false,
-          plugins: {
-            legend: { display: true, position: "bottom", labels: { color: text } },
-            tooltip: {
-              callbacks: {
-                label: (ctx) =>
-                  `${ctx.dataset.label}: ${numbers.percent(ctx.parsed[valueAxis])} (n = ${numbers.number(ctx.dataset.counts[ctx.dataIndex], 0)})`,
-              },
-            },
-          },
-          scales: {
-            [valueAxis]: { ticks: { color: text, callback: (value) => numbers.percent(value) }, beginAtZero: true },
-            [categoryAxis]: { ticks: { color: text } },
-          },
-        },
-      });
-      return;
-    }
-    const height = data.horizontal ? Math.max(160, data.labels.length * 34) : 220;
+    // Bars of shares with the counts in the tooltip: one set for a question's results, or (kind "grouped",
+    // split results) one set per segment, named in the legend; the table beside holds the same figures.
+    const grouped = data.kind === "grouped";
+    const palette = [bar, "#c75b12", "#2e7d32", "#7b1fa2", "#00838f", "#ad1457", "#5d4037", "#455a64"];
+    const sets = grouped ? data.datasets : [{ label: data.label, values: data.shares, counts: data.counts }];
+    const datasets = sets.map((set, index) => ({
+      label: set.label,
+      data: set.values,
+      counts: set.counts,
+      backgroundColor: palette[index % palette.length],
+    }));
+    const rows = data.labels.length * Math.max(1, datasets.length);
+    const height = grouped
+      ? (data.horizontal ? Math.max(200, rows * 18 + 60) : 280)
+      : (data.horizontal ? Math.max(160, data.labels.length * 34) : 220);
     canvas.parentElement.style.height = `${height}px`;
     // The shares run along x when the bars lie horizontally (long answer labels), else along y.
     const valueAxis = data.horizontal ? "x" : "y";
     const categoryAxis = data.horizontal ? "y" : "x";
+    const figures = (ctx) =>
+      `${numbers.percent(ctx.parsed[valueAxis])} (n = ${numbers.number(ctx.dataset.counts[ctx.dataIndex], 0)})`;
     new window.Chart(canvas, {
       type: "bar",
-      data: { labels: data.labels, datasets: [{ label: data.label, data: data.shares, backgroundColor: bar }] },
+      data: { labels: data.labels, datasets },
       options: {
         locale: numbers.language,
         indexAxis: categoryAxis,
         maintainAspectRatio: false,
         animation: false,
         plugins: {
-          legend: { display: false },
+          legend: { display: grouped, position: "bottom", labels: { color: text } },
           tooltip: {
-            callbacks: {
-              label: (ctx) => `${numbers.percent(ctx.parsed[valueAxis])} (n = ${numbers.number(data.counts[ctx.dataIndex], 0)})`,
-            },
+            callbacks: { label: (ctx) => (grouped ? `${ctx.dataset.label}: ${figures(ctx)}` : figures(ctx)) },
           },
         },
         scales: {

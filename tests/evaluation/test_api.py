@@ -157,8 +157,20 @@ def test_findings_with_survey_evidence(api_as, world, survey):
     assert evidence.status_code == 201, evidence.json()
     assert evidence.json()["snapshot"]["stats"]["respondents"] == 6
     assert api.post(target, {"kind": "survey_result", "question": 999999}, format="json").status_code == 400
+    # the figures under a filter, checked against the question's survey like the results endpoint
+    grade = survey.questions.get(code="grade")
+    wave = survey.waves.get()
+    filtered = api.post(
+        target, {"kind": "survey_result", "question": grade.pk, "wave": wave.pk}, format="json"
+    )
+    assert filtered.status_code == 201 and filtered.json()["snapshot"]["filters"]["wave"] == wave.pk
+    foreign_wave = make_survey(world.programme, title="Andere").waves.get()
+    refused = api.post(
+        target, {"kind": "survey_result", "question": grade.pk, "wave": foreign_wave.pk}, format="json"
+    )
+    assert refused.status_code == 400 and "wave" in refused.json()
     listing = api.get(reverse("api:finding-list"), {"programme": world.programme.pk}).json()
-    assert listing["count"] == 1 and len(listing["results"][0]["evidence"]) == 1
+    assert listing["count"] == 1 and len(listing["results"][0]["evidence"]) == 2
     assert api_as("other_lead").get(reverse("api:finding-list")).json()["count"] == 0
 
 

@@ -207,16 +207,24 @@ def test_another_programmes_workshop_is_refused(client_as, world, finding):
     assert error.value.message_dict == {"workshop": ["The workshop belongs to another programme."]}
 
 
-def test_workshop_conversion_links_its_workshop(world):
+def test_workshop_conversion_links_its_workshop_on_its_local_date(world):
+    from datetime import UTC, datetime
+
     from evaluation.workshop_conversions import convert_to_finding
     from programmes.models import WorkshopOutput
 
-    workshop = WorkshopFactory(programme=world.programme)
+    # 22:30 UTC on 12 May is half past midnight on 13 May in Berlin
+    workshop = WorkshopFactory(
+        programme=world.programme, title="Nachtwerkstatt", starts_at=datetime(2026, 5, 12, 22, 30, tzinfo=UTC)
+    )
     output = WorkshopOutput.objects.create(
         workshop=workshop, kind=WorkshopOutput.Kind.IDEA, text="Mehr Bänke"
     )
     finding = convert_to_finding(output, world.user("member"))
-    assert finding.evidence.get().workshop == workshop
+    evidence = finding.evidence.get()
+    assert evidence.workshop == workshop
+    assert evidence.label.startswith("Workshop “Nachtwerkstatt” on") and "13" in evidence.label
+    assert "12" not in evidence.label.replace("2026", "")
 
 
 # --- API ---------------------------------------------------------------------------------------------
@@ -310,3 +318,29 @@ def test_api_upload_for_every_role(api_as, finding):
         )
         assert response.status_code == expected, role
     assert finding.evidence.count() == 3
+
+
+def test_a_hidden_segment_cannot_become_evidence_through_the_api_either(api_as, world, survey, finding):
+    from tests.evaluation.factories import VALID
+
+    for _ in range(5):
+        services.response_submit(survey=survey, answers=VALID)
+    services.response_submit(survey=survey, answers={**VALID, "transport": "bus"})
+    transport = survey.questions.get(code="transport")
+    bus, car = transport.choices.get(code="bus"), transport.choices.get(code="car")
+    grade = survey.questions.get(code="grade")
+    api = api_as("member")
+    hidden = api.post(
+        evidence_url(finding),
+        {"kind": "survey_result", "question": grade.pk, "segment_choice": bus.pk},
+        format="json",
+    )
+    assert hidden.status_code == HTTPStatus.BAD_REQUEST
+    assert "hidden to protect anonymity" in hidden.json()["segment_choice"][0]
+    assert not finding.evidence.exists()
+    shown = api.post(
+        evidence_url(finding),
+        {"kind": "survey_result", "question": grade.pk, "segment_choice": car.pk},
+        format="json",
+    )
+    assert shown.status_code == HTTPStatus.CREATED and shown.json()["snapshot"]["stats"]["respondents"] == 5

@@ -208,3 +208,16 @@ def test_a_missing_level_is_marked_at_its_dimension(client_as, world):
     assert 'id="id_level_people_error"' not in fieldset(html, "vision")
     # the other answers stay chosen
     assert 'value="2" id="id_level_vision_2" aria-describedby="id_level_vision_2_guidance" checked' in html
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_readiness_api_list_query_count_is_fixed(api_as, world, count, django_assert_max_num_queries):
+    lead = world.user("lead")
+    for number in range(count):
+        services.readiness_assess(
+            programme=world.programme, assessed_by=lead, levels={**LEVELS, "data": number % 5}
+        )
+    api = api_as("stakeholder")
+    with django_assert_max_num_queries(4):
+        data = api.get(reverse("api:readiness-assessment-list")).json()
+    assert data["count"] == count and all(len(item["scores"]) == 6 for item in data["results"])

@@ -165,3 +165,16 @@ def test_migration_lets_surveys_at_the_old_default_follow_their_programme(world)
     migration.surveys_keep_own_threshold(apps, None)
     at_default.refresh_from_db()
     assert at_default.small_cell_threshold == 4
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_settings_page_query_count_is_fixed(client_as, world, count, django_assert_max_num_queries):
+    services.evaluation_settings_update(programme=world.programme, small_cell_threshold=6)
+    for number in range(count):
+        make_survey(
+            world.programme, title=f"Befragung {number}", publish=False, small_cell_threshold=10 + number
+        )
+    client = client_as("lead")
+    with django_assert_max_num_queries(6):
+        html = client.get(settings_url(world.programme)).content.decode()
+    assert html.count("Befragung ") == count and 'value="6"' in html
